@@ -1,0 +1,6 @@
+/**
+ * Domain errors with exit codes and operator hints.
+ *
+ * @module
+ */
+export * from "./subvalid_error.ts";

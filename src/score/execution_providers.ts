@@ -1,0 +1,82 @@
+/**
+ * Which ONNX Runtime execution providers actually work on this machine:
+ * each is tried by creating a session on a tiny graph and running it, so a
+ * provider that is listed but cannot load (CUDA without its libraries) is
+ * reported with the reason.
+ *
+ * @module
+ */
+import { decodeBase64 } from "../util/base64.ts";
+
+/** A tiny ONNX graph `y = x + x` (float[2]), opset 17, made with python onnx. */
+const PROBE_MODEL = decodeBase64(
+  "CAgSCHN1YnZhbGlkOjkKDgoBeAoBeBIBeSIDQWRkEgVwcm9iZVoPCgF4EgoKCAgBEgQKAggCYg8KAXkSCgoICAESBAoCCAJCBAoAEBE=",
+);
+
+/** Whether one execution provider works, and why not. */
+export interface ProviderStatus {
+  /** Provider name as ORT knows it (`cpu`, `cuda`). */
+  readonly name: string;
+  /** Whether a session ran on it. */
+  readonly ok: boolean;
+  /** Why it does not work (the ORT error), when `ok` is false. */
+  readonly reason?: string;
+}
+
+/** The probe result. */
+export interface ProviderReport {
+  /** The onnxruntime-node version loaded. */
+  readonly ortVersion: string;
+  /** Providers ORT lists as supported by this build. */
+  readonly listed: readonly string[];
+  /** Each probed provider. */
+  readonly providers: readonly ProviderStatus[];
+}
+
+/** Options of {@linkcode probeExecutionProviders}. */
+export interface ProbeOptions {
+  /** Providers to try. @default ["cpu", "cuda"] */
+  providers?: readonly string[];
+  /** CUDA device id for `cuda`. @default 0 */
+  deviceId?: number;
+}
+
+/**
+ * Loads onnxruntime-node and tries each provider on a tiny graph.
+ *
+ * @throws {Error} when onnxruntime-node itself cannot be loaded (missing
+ * `--allow-ffi`, broken install)
+ */
+export async function probeExecutionProviders(options: ProbeOptions = {}): Promise<ProviderReport> {
+  const ort = await import("onnxruntime-node");
+  const listed = ort.listSupportedBackends?.().map((backend) => backend.name) ?? [];
+  const providers: ProviderStatus[] = [];
+  for (const name of options.providers ?? ["cpu", "cuda"]) {
+    try {
+      const executionProviders = name === "cuda"
+        ? [{ name: "cuda", deviceId: options.deviceId ?? 0 } as const]
+        : [name];
+      const session = await ort.InferenceSession.create(PROBE_MODEL, {
+        executionProviders,
+        logSeverityLevel: 3,
+      });
+      try {
+        const x = new ort.Tensor("float32", new Float32Array([1, 2]), [2]);
+        const out = await session.run({ x });
+        const y = out.y?.data as Float32Array | undefined;
+        if (!y || y[0] !== 2 || y[1] !== 4) throw new Error("probe graph returned a wrong result");
+      } finally {
+        await session.release();
+      }
+      providers.push({ name, ok: true });
+    } catch (error) {
+      providers.push({ name, ok: false, reason: firstLine(error) });
+    }
+  }
+  return { ortVersion: ort.env.versions.common, listed, providers };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).slice(0, 2).join(" ");
+}

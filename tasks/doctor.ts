@@ -1,0 +1,64 @@
+#!/usr/bin/env -S deno run -P=doctor
+/**
+ * Checks that this machine can run the validator: Deno, ONNX Runtime and
+ * which execution providers work, the GPU, free disk in the model cache, the
+ * open-file limit, the hotkey file (never the coldkey) and the chain.
+ *
+ * ```sh
+ * deno task doctor [--wallet.name NAME --wallet.hotkey HOTKEY] [--subtensor.network NET] [--json]
+ * deno run -P=doctor tasks/doctor.ts --help
+ * ```
+ *
+ * @module
+ */
+import { defineTask } from "../src/config/mod.ts";
+import { printOut, runTask } from "../src/cli/mod.ts";
+import {
+  chainCheck,
+  type CheckResult,
+  type DoctorCheck,
+  runChecks,
+  RUNTIME_CHECKS,
+  walletCheck,
+} from "../src/doctor/mod.ts";
+import { ExitCode } from "../src/errors/mod.ts";
+
+/** The doctor task. */
+export const spec = defineTask({
+  name: "doctor",
+  summary: "Check this machine, the wallet and the chain; each line OK, WARN or FAIL with a hint",
+  usage: "deno task doctor [flags]",
+  groups: ["wallet", "subtensor", "validator", "logging"],
+  flags: {
+    json: { kind: "boolean", description: "Print the results as one JSON array on stdout" },
+  },
+  examples: [
+    "deno task doctor --wallet.name validator --wallet.hotkey default",
+    "deno task doctor --subtensor.network local --json",
+  ],
+});
+
+/** Every check, in report order. */
+export const CHECKS: readonly DoctorCheck[] = [...RUNTIME_CHECKS, walletCheck, chainCheck];
+
+const LABEL: Record<CheckResult["status"], string> = { ok: "OK", warn: "WARN", fail: "FAIL", skip: "SKIP" };
+
+/** Runs the doctor and returns the exit code: 9 if any check failed. */
+export function main(args: readonly string[] = Deno.args): Promise<number> {
+  return runTask(spec, args, async (config, { signal }) => {
+    const results = await runChecks(CHECKS, config, {
+      signal,
+      onResult: config.flags.json ? undefined : (r) => {
+        printOut(`${LABEL[r.status].padEnd(4)}  ${r.name.padEnd(22)}  ${r.detail}`);
+        if (r.hint && r.status !== "ok") printOut(`${"".padEnd(4)}  ${"".padEnd(22)}  hint: ${r.hint}`);
+      },
+    });
+    if (config.flags.json) printOut(JSON.stringify(results, null, 2));
+    const failed = results.filter((r) => r.status === "fail").length;
+    const warned = results.filter((r) => r.status === "warn").length;
+    if (!config.flags.json) printOut(`\n${results.length} checks: ${failed} failed, ${warned} warnings`);
+    return failed > 0 ? ExitCode.DoctorFailed : ExitCode.Ok;
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());
