@@ -133,13 +133,13 @@ export const diskCheck: DoctorCheck = {
   },
 };
 
-/** The open-file soft limit. */
+/** The open-file soft limit (read with util-linux `prlimit`; Deno denies /proc/self). */
 export const ulimitCheck: DoctorCheck = {
   name: "ulimit -n",
   async run() {
-    const limits = await readQuiet("/proc/self/limits");
-    const match = limits?.match(/^Max open files\s+(\S+)\s+(\S+)/m);
-    if (!match) return result("ulimit -n", "skip", "cannot read /proc/self/limits");
+    const out = await runQuiet("prlimit", ["--pid", String(Deno.pid), "--nofile", "--output", "SOFT,HARD", "--noheadings"]);
+    const match = out.stdout.trim().match(/^(\S+)\s+(\S+)/);
+    if (!out.ok || !match) return result("ulimit -n", "skip", `cannot read the limit: ${out.reason || "no output"}`);
     const soft = match[1] === "unlimited" ? Infinity : Number(match[1]);
     const detail = `open files: soft ${match[1]}, hard ${match[2]}`;
     return soft < MIN_OPEN_FILES
