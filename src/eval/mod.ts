@@ -1,0 +1,6 @@
+/**
+ * Competitions, evaluation tasks and their data.
+ *
+ * @module
+ */
+export * from "./competitions.ts";
