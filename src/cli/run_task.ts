@@ -28,6 +28,8 @@ export interface RunTaskOptions extends ParseConfigOptions {
   stderr?: (text: string) => void;
   /** Listen for SIGINT/SIGTERM. @default true */
   signals?: boolean;
+  /** Where log lines go. @default stderr */
+  logLine?: (line: string) => void;
 }
 
 const encoder = new TextEncoder();
@@ -81,6 +83,7 @@ export async function runTask<S extends FlagSpecs>(
       recordLog: config.logging.recordLog,
       loggingDir: config.logging.loggingDir,
       task: spec.name.replaceAll(":", "-"),
+      ...(options.logLine ? { writeLine: options.logLine } : {}),
     });
   } catch (error) {
     stderr(`error: Cannot set up logging: ${(error as Error).message}\n`);

@@ -30,7 +30,7 @@ export interface FlagSpec<K extends FlagKind = FlagKind> {
   readonly kind: K;
   /** One line for `--help`. */
   readonly description: string;
-  /** The default value; booleans default to `false`. */
+  /** The default value; booleans default to `false`; durations are given in milliseconds. */
   readonly default?: ValueOf<K>;
   /** The placeholder shown in `--help`, e.g. `<dir>`. */
   readonly valueName?: string;

@@ -47,7 +47,7 @@ export function resolveNetwork(
     );
   }
   const named = Object.entries(NETWORKS).find(([, url]) => sameEndpoint(url, endpoint));
-  return { network: named?.[0] ?? (NETWORKS[network] ? network : "custom"), endpoint };
+  return { network: named?.[0] ?? "custom", endpoint };
 }
 
 function isWsUrl(value: string): boolean {

@@ -307,6 +307,7 @@ function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | un
       return number;
     }
     case "duration": {
+      if (entry.source === "default") return value;
       const ms = parseDuration(value);
       if (ms === undefined) return fail("expected a duration such as 30, 250ms, 90s, 5m or 1h");
       checkRange(ms / 1000, flag, fail);
@@ -318,6 +319,8 @@ function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | un
     }
     case "path": {
       if (typeof value !== "string" || value.trim() === "") return fail("expected a path");
+      // A default under ~ stays unexpanded when HOME is unknown; it only matters if used.
+      if (entry.source === "default" && home === undefined && value.startsWith("~")) return value;
       return expandPath(value, entry.base, home);
     }
     case "string": {

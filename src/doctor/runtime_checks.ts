@@ -137,7 +137,14 @@ export const diskCheck: DoctorCheck = {
 export const ulimitCheck: DoctorCheck = {
   name: "ulimit -n",
   async run() {
-    const out = await runQuiet("prlimit", ["--pid", String(Deno.pid), "--nofile", "--output", "SOFT,HARD", "--noheadings"]);
+    const out = await runQuiet("prlimit", [
+      "--pid",
+      String(Deno.pid),
+      "--nofile",
+      "--output",
+      "SOFT,HARD",
+      "--noheadings",
+    ]);
     const match = out.stdout.trim().match(/^(\S+)\s+(\S+)/);
     if (!out.ok || !match) return result("ulimit -n", "skip", `cannot read the limit: ${out.reason || "no output"}`);
     const soft = match[1] === "unlimited" ? Infinity : Number(match[1]);
