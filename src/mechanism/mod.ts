@@ -1,0 +1,8 @@
+/**
+ * The subnet mechanism: from scores to the weights sent to the chain.
+ * Conversion to u16 exactly as the Python SDK does it, and weights files.
+ *
+ * @module
+ */
+export * from "./convert_weights.ts";
+export * from "./parse_weights_json.ts";
