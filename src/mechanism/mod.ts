@@ -1,8 +1,10 @@
 /**
  * The subnet mechanism: from scores to the weights sent to the chain.
- * Conversion to u16 exactly as the Python SDK does it, and weights files.
+ * Win rates with the epsilon advantage, the moving average, conversion to u16
+ * exactly as the Python SDK does it, and weights files.
  *
  * @module
  */
 export * from "./convert_weights.ts";
 export * from "./parse_weights_json.ts";
+export * from "./win_rate.ts";
