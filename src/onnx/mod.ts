@@ -7,4 +7,5 @@
 export * from "./builders.ts";
 export * from "./decode_model.ts";
 export * from "./encode_model.ts";
+export * from "./check_model.ts";
 export * from "./types.ts";

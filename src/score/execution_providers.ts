@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { decodeBase64 } from "../util/base64.ts";
 
 /** A tiny ONNX graph `y = x + x` (float[2]), opset 17, made with python onnx. */
@@ -70,7 +71,7 @@ export async function probeExecutionProviders(options: ProbeOptions = {}): Promi
       }
       providers.push({ name, ok: true });
     } catch (error) {
-      providers.push({ name, ok: false, reason: firstLine(error) });
+      providers.push({ name, ok: false, reason: await explainFailure(name, firstLine(error)) });
     }
   }
   return { ortVersion: ort.env.versions.common, listed, providers };
@@ -79,4 +80,46 @@ export async function probeExecutionProviders(options: ProbeOptions = {}): Promi
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n").map((line) => line.trim()).filter(Boolean).slice(0, 2).join(" ");
+}
+
+/** The directory of `libonnxruntime.so.1` in the installed onnxruntime-node. */
+export function ortBinaryDir(): string {
+  const index = fileURLToPath(import.meta.resolve("onnxruntime-node"));
+  const arch = Deno.build.arch === "aarch64" ? "arm64" : "x64";
+  return index.replace(/\/dist\/[^/]*$/, `/bin/napi-v6/${Deno.build.os}/${arch}`);
+}
+
+/** The provider libraries ORT loads from its own directory for CUDA. */
+export const CUDA_PROVIDER_LIBS: readonly string[] = [
+  "libonnxruntime_providers_shared.so",
+  "libonnxruntime_providers_cuda.so",
+];
+
+/** Adds what is missing and what to do to a CUDA failure message. */
+async function explainFailure(name: string, reason: string): Promise<string> {
+  if (name !== "cuda" || Deno.build.os !== "linux") return reason;
+  let dir: string;
+  try {
+    dir = ortBinaryDir();
+  } catch {
+    return reason;
+  }
+  const missing: string[] = [];
+  for (const lib of CUDA_PROVIDER_LIBS) {
+    try {
+      await Deno.stat(`${dir}/${lib}`);
+    } catch {
+      missing.push(lib);
+    }
+  }
+  if (missing.length > 0) {
+    return `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing next to libonnxruntime.so.1 in ` +
+      `"${dir}"; run "deno task setup:cuda" to install them (ORT said: ${reason})`;
+  }
+  const lib = /(lib[\w.+-]+\.so[.\d]*): cannot open shared object file/.exec(reason)?.[1];
+  if (lib !== undefined) {
+    return `the CUDA provider is installed but the host library ${lib} is not on the loader path; ` +
+      `install CUDA 13 (cuBLAS 13, cuDNN 9, driver >= 580) and set LD_LIBRARY_PATH (ORT said: ${reason})`;
+  }
+  return reason;
 }

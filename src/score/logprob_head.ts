@@ -1,0 +1,141 @@
+/**
+ * The in-graph log-prob head: a causal LM graph whose output is `logits`
+ * `[batch, seq, vocab]` gets a `labels` input `[batch, seq]` and a single
+ * output `token_logprob` `[batch, seq]` = `log_softmax(logits)[…, labels]`
+ * (`LogSoftmax` + `GatherElements`), so logits never leave the device.
+ * Nodes, inputs and initializers that only fed other outputs (e.g.
+ * `present.*`) are dropped.
+ *
+ * @module
+ */
+import {
+  DataType,
+  type Graph,
+  int64Tensor,
+  type Model,
+  type Node,
+  node,
+  type ValueInfo,
+  valueInfo,
+} from "../onnx/mod.ts";
+import { ModelError } from "./score_error.ts";
+
+/** Name of the added input. */
+export const LABELS_INPUT = "labels";
+/** Name of the single output. */
+export const LOGPROB_OUTPUT = "token_logprob";
+
+/** Options of {@linkcode addLogProbHead}. */
+export interface LogProbHeadOptions {
+  /** The output that holds the logits. @default "logits" */
+  logits?: string;
+}
+
+function defaultOpset(model: Model): number {
+  return model.opsetImport.find((o) => o.domain === "" || o.domain === "ai.onnx")?.version ?? 0;
+}
+
+/** Names a subgraph reads from its enclosing scopes. */
+function outerNames(graph: Graph): Set<string> {
+  const local = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name)]);
+  for (const n of graph.node) for (const o of n.output) local.add(o);
+  const used = new Set<string>();
+  for (const n of graph.node) {
+    for (const name of nodeInputs(n)) if (!local.has(name)) used.add(name);
+  }
+  return used;
+}
+
+/** A node's inputs, including names its subgraphs take from the outer scope. */
+function nodeInputs(n: Node): string[] {
+  const names = n.input.filter((name) => name !== "");
+  for (const a of n.attribute) {
+    for (const g of [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]) names.push(...outerNames(g));
+  }
+  return names;
+}
+
+/** Keeps only what the outputs need: nodes, inputs, initializers and value infos. */
+function prune(graph: Graph): void {
+  const needed = new Set(graph.output.map((o) => o.name));
+  const keep: Node[] = [];
+  for (let i = graph.node.length - 1; i >= 0; i--) {
+    const n = graph.node[i]!;
+    if (!n.output.some((o) => needed.has(o))) continue;
+    keep.push(n);
+    for (const name of nodeInputs(n)) needed.add(name);
+  }
+  graph.node = keep.reverse();
+  graph.input = graph.input.filter((v) => needed.has(v.name));
+  graph.initializer = graph.initializer.filter((t) => needed.has(t.name));
+  graph.valueInfo = graph.valueInfo.filter((v) => needed.has(v.name));
+}
+
+/**
+ * Returns a copy of the model (tensor bytes shared) with the log-prob head.
+ *
+ * @throws {ModelError} when the graph has no logits output, already has a
+ * `labels` input, or its opset is older than 13
+ */
+export function addLogProbHead(model: Model, options: LogProbHeadOptions = {}): Model {
+  const logitsName = options.logits ?? "logits";
+  const g = model.graph;
+  const logits = g.output.find((o) => o.name === logitsName);
+  if (logits === undefined) {
+    throw new ModelError(
+      `Cannot add the log-prob head: the graph has no output "${logitsName}" (outputs: ${
+        g.output.map((o) => `"${o.name}"`).join(", ")
+      })`,
+    );
+  }
+  if (g.input.some((v) => v.name === LABELS_INPUT)) {
+    throw new ModelError(`Cannot add the log-prob head: the graph already has an input "${LABELS_INPUT}"`);
+  }
+  const opset = defaultOpset(model);
+  if (opset < 13) throw new ModelError(`Cannot add the log-prob head: opset ${opset} is older than 13`);
+  const taken = new Set<string>([...g.input.map((v) => v.name), ...g.initializer.map((t) => t.name)]);
+  forEachOutput(g, (name) => taken.add(name));
+  const fresh = (base: string) => {
+    let name = `subvalid/${base}`;
+    for (let i = 1; taken.has(name); i++) name = `subvalid/${base}_${i}`;
+    taken.add(name);
+    return name;
+  };
+
+  const elemType = logits.type?.tensorType?.elemType ?? DataType.FLOAT;
+  const inputIds = g.input.find((v) => v.name === "input_ids");
+  const dims = inputIds?.type?.tensorType?.shape?.map((d) => d.dimValue ?? d.dimParam ?? "?") ?? ["batch", "sequence"];
+  const axes = fresh("axes_last");
+  const labels3 = fresh("labels_3d");
+  const source = elemType === DataType.FLOAT ? logitsName : fresh("logits_f32");
+  const logp = fresh("logprobs");
+  const picked = fresh("picked");
+  const nodes: Node[] = [];
+  if (source !== logitsName) nodes.push(node("Cast", [logitsName], [source], { to: DataType.FLOAT }));
+  nodes.push(
+    node("Unsqueeze", [LABELS_INPUT, axes], [labels3], {}, { name: fresh("unsqueeze") }),
+    node("LogSoftmax", [source], [logp], { axis: -1 }, { name: fresh("log_softmax") }),
+    node("GatherElements", [logp, labels3], [picked], { axis: -1 }, { name: fresh("gather") }),
+    node("Squeeze", [picked, axes], [LOGPROB_OUTPUT], {}, { name: fresh("squeeze") }),
+  );
+  const labelsInfo: ValueInfo = valueInfo(LABELS_INPUT, DataType.INT32, dims.slice(0, 2));
+  const graph: Graph = {
+    ...g,
+    node: [...g.node, ...nodes],
+    initializer: [...g.initializer, int64Tensor(axes, [-1])],
+    input: [...g.input, labelsInfo],
+    output: [valueInfo(LOGPROB_OUTPUT, DataType.FLOAT, dims.slice(0, 2))],
+    valueInfo: [...g.valueInfo],
+  };
+  prune(graph);
+  return { ...model, graph };
+}
+
+function forEachOutput(g: Graph, visit: (name: string) => void): void {
+  for (const n of g.node) {
+    for (const o of n.output) visit(o);
+    for (const a of n.attribute) {
+      for (const sub of [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]) forEachOutput(sub, visit);
+    }
+  }
+}
