@@ -9,6 +9,8 @@
  */
 import type { WeightsChainState } from "./weights_state.ts";
 import {
+  CommitRevealError,
+  EmptyWeightsError,
   IncorrectVersionKeyError,
   InvalidWeightsError,
   NotRegisteredError,
@@ -20,13 +22,15 @@ import {
 
 /** The names of the pre-checks, in order. */
 export type PrecheckName =
+  | "weights"
   | "subnet"
   | "registered"
   | "version-key"
   | "rate-limit"
   | "permit"
   | "uids"
-  | "min-weights";
+  | "min-weights"
+  | "commit-reveal";
 
 /** The outcome of one pre-check. */
 export interface PrecheckResult {
@@ -46,7 +50,12 @@ export interface PrecheckRequest {
   readonly uids: readonly number[];
   /** The version key to send. */
   readonly versionKey: bigint;
+  /** With commit-reveal on: the drand round the commit would reveal at. */
+  readonly revealRound?: number | undefined;
 }
+
+/** The only commit-reveal version subvalid speaks (timelocked commits, v4). */
+export const COMMIT_REVEAL_VERSION = 4;
 
 /**
  * Whether `uids` is a self-weight: exactly one weight, on the caller's own uid
@@ -73,6 +82,9 @@ export function runWeightsPrechecks(state: WeightsChainState, request: PrecheckR
   const fail = (name: PrecheckName, error: WeightsError) =>
     results.push({ name, status: "fail", detail: error.message.replace(/^Cannot (set|commit) weights: /, ""), error });
   const { netuid, hotkey } = state;
+
+  if (request.uids.length > 0) ok("weights", `${request.uids.length} non-zero weights to send`);
+  else fail("weights", new EmptyWeightsError());
 
   if (state.subnetExists) ok("subnet", `subnet ${netuid} exists, ${state.subnetN} uids`);
   else fail("subnet", new InvalidWeightsError(`subnet ${netuid} does not exist`));
@@ -138,6 +150,31 @@ export function runWeightsPrechecks(state: WeightsChainState, request: PrecheckR
   else if (request.uids.length >= minimum) {
     ok("min-weights", `${request.uids.length} weights ≥ minimum ${minimum}`);
   } else fail("min-weights", new TooFewWeightsError(request.uids.length, minimum));
+
+  if (!state.commitRevealEnabled) {
+    ok("commit-reveal", "off: weights are set directly (set_mechanism_weights)");
+  } else if (state.commitRevealVersion !== COMMIT_REVEAL_VERSION) {
+    fail(
+      "commit-reveal",
+      new CommitRevealError(
+        `the chain expects commit-reveal version ${state.commitRevealVersion}, subvalid sends ${COMMIT_REVEAL_VERSION}`,
+      ),
+    );
+  } else if (request.revealRound !== undefined && request.revealRound <= state.lastStoredRound) {
+    fail(
+      "commit-reveal",
+      new CommitRevealError(
+        `reveal round ${request.revealRound} is not after the chain's last drand round ${state.lastStoredRound}`,
+      ),
+    );
+  } else {
+    ok(
+      "commit-reveal",
+      `on: timelocked commit v${COMMIT_REVEAL_VERSION}${
+        request.revealRound === undefined ? "" : ` for drand round ${request.revealRound}`
+      }, revealed by the chain after ${state.revealPeriodEpochs} epoch(s)`,
+    );
+  }
 
   return results;
 }

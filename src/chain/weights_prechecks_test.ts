@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { assertPrechecks, runWeightsPrechecks } from "./weights_prechecks.ts";
+import { assertPrechecks, type PrecheckRequest, runWeightsPrechecks } from "./weights_prechecks.ts";
 import type { WeightsChainState } from "./weights_state.ts";
 import {
+  CommitRevealError,
   IncorrectVersionKeyError,
   InvalidWeightsError,
   NotRegisteredError,
@@ -32,13 +33,14 @@ const base: WeightsChainState = {
   lastStoredRound: 0,
   hasMechanismCalls: true,
 };
-const request = { uids: [0, 1, 2], versionKey: 3010n };
+const request: PrecheckRequest = { uids: [0, 1, 2], versionKey: 3010n };
 const statusOf = (state: Partial<WeightsChainState>, req = request) =>
   Object.fromEntries(runWeightsPrechecks({ ...base, ...state }, req).map((r) => [r.name, r.status]));
 
 Deno.test("runWeightsPrechecks() passes every check for a permitted, registered, rested validator", () => {
   const results = runWeightsPrechecks(base, request);
   assert.deepEqual(results.map((r) => r.name), [
+    "weights",
     "subnet",
     "registered",
     "version-key",
@@ -46,6 +48,7 @@ Deno.test("runWeightsPrechecks() passes every check for a permitted, registered,
     "permit",
     "uids",
     "min-weights",
+    "commit-reveal",
   ]);
   assert.ok(results.every((r) => r.status === "ok"), JSON.stringify(results));
   assertPrechecks(results);
@@ -96,4 +99,13 @@ Deno.test("runWeightsPrechecks() exempts self-weights and the subnet owner as th
   // The minimum is capped by the subnet size; a version key of 0 accepts anything.
   assert.equal(statusOf({ minAllowedWeights: 1024, subnetN: 3 })["min-weights"], "ok");
   assert.equal(statusOf({ weightsVersionKey: 0n }, { uids: [0, 1], versionKey: 0n })["version-key"], "ok");
+});
+
+Deno.test("runWeightsPrechecks() checks the commit-reveal version and that the reveal round is still ahead", () => {
+  const on = { commitRevealEnabled: true, lastStoredRound: 5000 };
+  assert.equal(statusOf(on, { ...request, revealRound: 5001 })["commit-reveal"], "ok");
+  const past = runWeightsPrechecks({ ...base, ...on }, { ...request, revealRound: 5000 });
+  assert.ok(past.find((r) => r.name === "commit-reveal")!.error instanceof CommitRevealError);
+  assert.equal(statusOf({ ...on, commitRevealVersion: 5 }, { ...request, revealRound: 6000 })["commit-reveal"], "fail");
+  assert.equal(statusOf({}, { uids: [], versionKey: 3010n }).weights, "fail", "all-zero weights send nothing");
 });

@@ -1,0 +1,126 @@
+/**
+ * The validator-facing weight setter: `setWeights(weights, options)` converts,
+ * reads the chain, runs the pre-checks, then sends `set_mechanism_weights`
+ * (commit-reveal off) or a timelocked `commit_timelocked_mechanism_weights`
+ * v4 (commit-reveal on), waits for inclusion with a deadline and returns a
+ * receipt. It uses the connection it is given: the writer's own, separate
+ * from the reader's.
+ *
+ * @module
+ */
+import type { ApiPromise } from "@polkadot/api";
+import type { SubmittableExtrinsic } from "@polkadot/api/types";
+import type { KeyringPair } from "@polkadot/keyring/types";
+import type { WeightsInput } from "../mechanism/mod.ts";
+import { timelockEncrypt } from "./timelock_encrypt.ts";
+import { encodeWeightsTlockPayload } from "./timelock_payload.ts";
+import { failureReceipt, type WeightsReceipt, type WeightsSuccess } from "./weights_receipt.ts";
+import { planWeights, type PlanWeightsOptions, type WeightsPlan } from "./weights_plan.ts";
+import { assertPrechecks, COMMIT_REVEAL_VERSION } from "./weights_prechecks.ts";
+import { type SubmitOptions, submitWeightsExtrinsic } from "./weights_submit.ts";
+import type { RejectionContext } from "./weights_rejection.ts";
+
+/** Options of {@linkcode setWeights}. */
+export interface SetWeightsOptions
+  extends Omit<PlanWeightsOptions, "hotkey">, Omit<SubmitOptions, "context" | "signal"> {
+  /** The writer's connection (not the reader's). Owned and closed by the caller. */
+  api: ApiPromise;
+  /** The validator hotkey. */
+  signer: KeyringPair;
+  /**
+   * Refuse to sign when a pre-check fails. With `false` the transaction is
+   * sent anyway and the chain's own refusal is reported (for diagnosis).
+   * @default true
+   */
+  prechecks?: boolean;
+  /** Cancels the attempt. */
+  signal?: AbortSignal;
+}
+
+function rejectionContext(plan: WeightsPlan, hotkey: string): RejectionContext {
+  const s = plan.state;
+  return {
+    hotkey,
+    netuid: s.netuid,
+    uid: s.uid,
+    versionKey: plan.versionKey,
+    requiredVersionKey: s.weightsVersionKey,
+    rateLimit: { lastUpdate: s.lastUpdate, rateLimit: s.weightsRateLimit, currentBlock: s.block },
+    count: plan.emit.uids.length,
+    minAllowedWeights: Math.min(s.minAllowedWeights, s.subnetN),
+  };
+}
+
+/** Builds the extrinsic a plan sends. Encrypts the payload for commits. */
+async function buildCall(
+  api: ApiPromise,
+  plan: WeightsPlan,
+  signer: KeyringPair,
+): Promise<SubmittableExtrinsic<"promise">> {
+  const sm = api.tx.subtensorModule;
+  if (!sm) throw new Error("Cannot set weights: the runtime has no SubtensorModule");
+  const { netuid } = plan.state;
+  const { uids, values } = plan.emit;
+  const need = (name: string) => {
+    const call = sm[name];
+    if (!call) throw new Error(`Cannot set weights: the runtime has no call subtensorModule.${name}`);
+    return call;
+  };
+  if (plan.mode === "set") {
+    return plan.state.hasMechanismCalls
+      ? need("setMechanismWeights")(netuid, plan.mechanism, uids, values, plan.versionKey)
+      : need("setWeights")(netuid, uids, values, plan.versionKey);
+  }
+  const round = plan.revealRound!.round;
+  const payload = encodeWeightsTlockPayload({ hotkey: signer.publicKey, uids, values, versionKey: plan.versionKey });
+  const commit = await timelockEncrypt(payload, round);
+  return plan.state.hasMechanismCalls
+    ? need("commitTimelockedMechanismWeights")(netuid, plan.mechanism, commit, round, COMMIT_REVEAL_VERSION)
+    : need("commitTimelockedWeights")(netuid, commit, round, COMMIT_REVEAL_VERSION);
+}
+
+/**
+ * Sets weights and throws a typed error on any failure.
+ *
+ * @throws {RangeError} If the weights cannot be converted.
+ * @throws {WeightsError} For every refusal (pre-check, pool, dispatch), timeout or drop.
+ */
+export async function setWeightsOrThrow(weights: WeightsInput, options: SetWeightsOptions): Promise<WeightsSuccess> {
+  const { api, signer } = options;
+  const plan = await planWeights(api, weights, { ...options, hotkey: signer.address });
+  if (options.prechecks ?? true) assertPrechecks(plan.prechecks);
+  else if (plan.emit.uids.length === 0) assertPrechecks(plan.prechecks.filter((c) => c.name === "weights"));
+  options.signal?.throwIfAborted();
+  const tx = await buildCall(api, plan, signer);
+  const inclusion = await submitWeightsExtrinsic(api, tx, signer, {
+    ...options,
+    context: rejectionContext(plan, signer.address),
+  });
+  return {
+    success: true,
+    mode: plan.mode,
+    ...inclusion,
+    uids: plan.emit.uids,
+    values: plan.emit.values,
+    ...(plan.revealRound ? { revealRound: plan.revealRound.round } : {}),
+  };
+}
+
+/**
+ * Sets weights and returns a receipt: `{success: true, block, blockHash,
+ * extrinsicHash, …}` or `{success: false, error, kind, reason, hint, …}`.
+ * Never throws for chain or input problems.
+ *
+ * @example
+ * ```ts ignore
+ * const receipt = await setWeights({ uids: [0, 5], weights: [0.2, 0.8] }, { api: writer, signer: hotkey, netuid: 37 });
+ * if (!receipt.success) log.warn(receipt.reason, { hint: receipt.hint });
+ * ```
+ */
+export async function setWeights(weights: WeightsInput, options: SetWeightsOptions): Promise<WeightsReceipt> {
+  try {
+    return await setWeightsOrThrow(weights, options);
+  } catch (error) {
+    return failureReceipt(error);
+  }
+}
