@@ -1,0 +1,121 @@
+#!/usr/bin/env -S deno run -P=weights --allow-read=./,${HOME}/.bittensor/wallets
+/**
+ * Converts weights to the chain's u16 values exactly as the Python SDK does
+ * and sets them: `set_mechanism_weights`, or a drand-timelocked commit when
+ * the subnet has commit-reveal on. `--dry-run` explains instead: the table,
+ * every pre-check, and what would be sent. Only the hotkey file is read.
+ *
+ * ```sh
+ * deno task weights --weights weights.json [--dry-run] [--json] [--offline]
+ * deno run -P=weights --allow-read=./,$HOME/.bittensor/wallets tasks/weights.ts --help
+ * ```
+ *
+ * @module
+ */
+import { defineTask } from "../src/config/mod.ts";
+import { printOut, runTask } from "../src/cli/mod.ts";
+import { ExitCode, exitCodeOf } from "../src/errors/mod.ts";
+import { convertWeightsForEmit, parseWeightsJson, type WeightsInput } from "../src/mechanism/mod.ts";
+import { formatConversion, formatPlan, formatReceipt, planToJson } from "../src/chain/weights_format.ts";
+import { planWeights } from "../src/chain/weights_plan.ts";
+import { readUidHotkeys } from "../src/chain/weights_state.ts";
+import { setWeightsOrThrow } from "../src/chain/set_weights.ts";
+import { failureReceipt } from "../src/chain/weights_receipt.ts";
+import { connectWeightsWriter, loadWeightsSigner } from "../src/chain/weights_connection.ts";
+
+/** The weights task. */
+export const spec = defineTask({
+  name: "weights",
+  summary: "Convert weights to u16 and set them on chain (set_weights or timelocked commit-reveal)",
+  usage: "deno task weights --weights <file.json> [--dry-run] [--json] [flags]",
+  description: [
+    'The weights file is {"uids": [...], "weights": [...]} or {"<uid>": weight, ...}; any non-negative scale.',
+    "--dry-run prints the conversion table and every pre-check without signing; with --offline it needs no chain",
+    'and prints only the conversion ({"uids": [...], "u16": [...]} with --json). Exit codes: 0 sent (or dry run',
+    "with every pre-check passing), 6 refused by a pre-check or the chain, 5 chain unreachable or timed out,",
+    "4 wallet problem.",
+  ].join("\n"),
+  groups: ["subnet", "wallet", "subtensor", "validator", "logging"],
+  flags: {
+    "weights": {
+      kind: "path",
+      description: "The weights file (JSON)",
+      valueName: "<file.json>",
+    },
+    "dry-run": { kind: "boolean", description: "Explain what would be sent; sign nothing" },
+    "json": { kind: "boolean", description: "Print one JSON object on stdout" },
+    "wait-for-finalization": { kind: "boolean", description: "Wait for finalization, not just inclusion" },
+    "timeout": {
+      kind: "duration",
+      description: "Deadline for inclusion in a block",
+      default: 60_000,
+      min: 1,
+    },
+    "skip-prechecks": {
+      kind: "boolean",
+      description: "Send even if a pre-check fails and report the chain's own refusal (diagnosis only)",
+    },
+  },
+  examples: [
+    "deno task weights --weights w.json --dry-run --offline --json",
+    "deno task weights --weights w.json --dry-run --subtensor.network local --wallet.name validator",
+    "deno task weights --weights w.json --netuid 37 --wallet.name validator --wallet.hotkey default",
+  ],
+});
+
+async function readWeights(path: string | undefined): Promise<WeightsInput> {
+  if (path === undefined) throw new TypeError("Cannot set weights: no weights file given; pass --weights <file.json>");
+  return parseWeightsJson(await Deno.readTextFile(path), `weights file "${path}"`);
+}
+
+/** Runs the task and returns its exit code. */
+export function main(args: readonly string[] = Deno.args): Promise<number> {
+  return runTask(spec, args, async (config, { signal }) => {
+    const flags = config.flags;
+    const input = await readWeights(flags.weights);
+
+    if (flags["dry-run"] && config.offline) {
+      const emit = convertWeightsForEmit(input.uids, input.weights);
+      printOut(flags.json ? JSON.stringify({ uids: emit.uids, u16: emit.values }) : formatConversion(input, emit));
+      return ExitCode.Ok;
+    }
+    if (config.offline) {
+      throw new TypeError("Cannot set weights with --offline: only --dry-run works offline");
+    }
+
+    const signer = await loadWeightsSigner(config, { signal, needSecret: !flags["dry-run"] });
+    await using writer = await connectWeightsWriter(config, { signal });
+    const api = writer.api;
+    const common = {
+      netuid: config.netuid,
+      versionKey: config.validator.versionKey,
+      signal,
+    };
+
+    if (flags["dry-run"]) {
+      const plan = await planWeights(api, input, { ...common, hotkey: signer.address });
+      const hotkeys = await readUidHotkeys(api, config.netuid, plan.input.uids, plan.state.blockHash);
+      printOut(flags.json ? JSON.stringify(planToJson(plan, hotkeys), null, 2) : formatPlan(plan, hotkeys));
+      return plan.prechecks.some((c) => c.status === "fail") ? ExitCode.Weights : ExitCode.Ok;
+    }
+
+    try {
+      const receipt = await setWeightsOrThrow(input, {
+        ...common,
+        api,
+        signer: signer.pair!,
+        inclusionTimeoutMs: flags.timeout,
+        waitForFinalization: flags["wait-for-finalization"],
+        prechecks: !flags["skip-prechecks"],
+      });
+      printOut(flags.json ? JSON.stringify(receipt, null, 2) : formatReceipt(receipt));
+      return ExitCode.Ok;
+    } catch (error) {
+      if (!flags.json) throw error;
+      printOut(JSON.stringify(failureReceipt(error), null, 2));
+      return exitCodeOf(error);
+    }
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());
