@@ -17,3 +17,5 @@ export * from "./score_error.ts";
 export * from "./score_model.ts";
 export * from "./tokenize_samples.ts";
 export * from "./work_dir.ts";
+export * from "./report_json.ts";
+export * from "./score_in_subprocess.ts";

@@ -69,10 +69,14 @@ async function linkInto(source: string, target: string): Promise<void> {
     await Deno.link(source, temp);
   } catch (error) {
     const crossDevice = (error as { code?: string }).code === "EXDEV" || /cross-device/i.test(String(error));
+    const hint = crossDevice
+      ? "Put --validator.cache_dir on the same filesystem as the model cache (--validator.model_dir)"
+      : error instanceof Deno.errors.NotCapable
+      ? "Deno needs write permission on a hard link's source: the score set grants it for ./.cache/huggingface " +
+        "(the model cache); put the model there, or grant --allow-write on its directory"
+      : "Check that --validator.cache_dir is writable";
     throw new ScoreRuntimeError(`Cannot hard-link "${source}" into the scoring cache: ${(error as Error).message}`, {
-      hint: crossDevice
-        ? "Put --validator.cache_dir on the same filesystem as the model cache (--validator.model_dir)"
-        : "Check that --validator.cache_dir is writable by the score permission set",
+      hint,
       cause: error,
     });
   }

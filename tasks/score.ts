@@ -1,0 +1,123 @@
+#!/usr/bin/env -S deno run -P=score
+/**
+ * Scores one model: per-sample losses (mean negative log-likelihood of the
+ * reference tokens) with ONNX Runtime on CUDA or the CPU. Runs under the
+ * `score` permission set: no network, no wallet, read-only model cache,
+ * writes only the scoring cache. A model that fails scores `Infinity`
+ * (`"loss": null` and `"error"` in JSON, exit code 8).
+ *
+ * ```sh
+ * deno task score --model <dir> --samples <file.jsonl> [--tokenizer <dir>] [--device auto|cpu|cuda|cuda:N]
+ *                 [--batch-tokens N] [--timeout S] [--json]
+ * deno run -P=score tasks/score.ts --help
+ * ```
+ *
+ * @module
+ */
+import { defineTask } from "../src/config/mod.ts";
+import { printOut, runTask } from "../src/cli/mod.ts";
+import { ExitCode } from "../src/errors/mod.ts";
+import { createProgress, formatSeconds } from "../src/log/mod.ts";
+import { readSamples, reportToJson, scoreModel, type ScoreReport } from "../src/score/mod.ts";
+
+/** The score task. */
+export const spec = defineTask({
+  name: "score",
+  summary: "Compute per-sample losses of one model (no network, no wallet; ONNX Runtime on GPU or CPU)",
+  usage: "deno task score --model <dir> --samples <file.jsonl> [flags]",
+  description: 'Samples are JSON Lines: {"context_ids":[…],"reference_ids":[…]} or ' +
+    '{"messages":[{"role","content"}…],"reference":"…"}. Exit code 8 when the model scores Infinity.',
+  groups: ["validator", "logging"],
+  flags: {
+    model: { kind: "path", description: "Model directory (HF layout, onnx/model.onnx)", valueName: "<dir>" },
+    samples: { kind: "path", description: "Samples file (JSON Lines)", valueName: "<file.jsonl>" },
+    tokenizer: { kind: "path", description: "Use this tokenizer directory instead of the model's", valueName: "<dir>" },
+    device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
+    batch_tokens: {
+      kind: "integer",
+      description: "Token budget of one batch (default --validator.batch_tokens)",
+      min: 1,
+      valueName: "N",
+    },
+    timeout: { kind: "duration", description: "Give up after this long (default --validator.score_timeout)", min: 1 },
+    padding: { kind: "string", description: "Padding side", choices: ["right", "left"], default: "right" },
+    threads: { kind: "integer", description: "ONNX Runtime intra-op threads (default: physical cores)", min: 1 },
+    json: { kind: "boolean", description: "Print one JSON object on stdout" },
+  },
+  examples: [
+    "deno task score --model tests/fixtures/models/tiny-llama --samples tests/fixtures/samples/chat.jsonl",
+    "deno task score --model ./my-model --samples eval.jsonl --tokenizer ./gpt4-tokenizer --device cpu --json",
+  ],
+});
+
+/** Runs the task and returns the exit code. */
+export function main(args: readonly string[] = Deno.args): Promise<number> {
+  return runTask(spec, args, async (config, { signal, log }) => {
+    const { flags } = config;
+    if (flags.model === undefined || flags.samples === undefined) {
+      throw new TypeError("Both --model <dir> and --samples <file.jsonl> are required");
+    }
+    const samples = await readSamples(flags.samples);
+    const timeoutMs = flags.timeout ?? config.validator.scoreTimeoutMs;
+    const progress = createProgress(`Scoring ${flags.model}`, { unit: "tokens" });
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const scoring = scoreModel(flags.model, samples, {
+      cacheDir: config.validator.cacheDir,
+      device: flags.device ?? config.validator.device,
+      batchTokens: flags.batch_tokens ?? config.validator.batchTokens,
+      padding: flags.padding === "left" ? "left" : "right",
+      ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      onProgress: (done, total) => {
+        progress.setTotal(total);
+        progress.set(done);
+      },
+      signal: AbortSignal.any([signal, deadline]),
+    });
+    const started = performance.now();
+    const timedOut = new Promise<ScoreReport>((resolve) => {
+      const onTimeout = () =>
+        resolve({
+          model: flags.model!,
+          device: flags.device ?? config.validator.device,
+          loss: Infinity,
+          samples: [],
+          tokensPerSecond: 0,
+          seconds: (performance.now() - started) / 1000,
+          error: `Scoring timed out after ${formatSeconds(timeoutMs / 1000)}`,
+        });
+      deadline.addEventListener("abort", onTimeout, { once: true });
+    });
+    const report = await Promise.race([
+      scoring.catch((error) => {
+        if (deadline.aborted) return timedOut;
+        throw error;
+      }),
+      timedOut,
+    ]);
+    if (Number.isFinite(report.loss)) progress.done();
+    else progress.fail();
+    if (flags.json) {
+      printOut(JSON.stringify(reportToJson(report)));
+    } else if (report.error !== undefined) {
+      printOut(`model    ${report.model}\nloss     Infinity\nerror    ${report.error}`);
+    } else {
+      printOut(
+        [
+          `model    ${report.model}`,
+          `device   ${report.device}`,
+          `loss     ${report.loss.toFixed(6)} (mean of ${report.samples.length} samples)`,
+          `speed    ${report.tokensPerSecond.toFixed(0)} tokens/s`,
+          `time     ${formatSeconds(report.seconds)}`,
+        ].join("\n"),
+      );
+    }
+    if (report.error !== undefined) {
+      log.error(`Model "${report.model}" scores Infinity: ${report.error}`);
+      return ExitCode.Score;
+    }
+    return ExitCode.Ok;
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());
