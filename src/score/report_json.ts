@@ -13,7 +13,7 @@ export interface ScoreReportJson {
   device: string;
   loss: number | null;
   samples: { loss: number | null; tokens: number }[];
-  tokens_per_second: number;
+  "tokens_per_second": number;
   seconds: number;
   error?: string;
 }
@@ -27,7 +27,7 @@ export function reportToJson(report: ScoreReport): ScoreReportJson {
     device: report.device,
     loss: finite(report.loss),
     samples: report.samples.map((s) => ({ loss: finite(s.loss), tokens: s.tokens })),
-    tokens_per_second: Math.round(report.tokensPerSecond * 10) / 10,
+    "tokens_per_second": Math.round(report.tokensPerSecond * 10) / 10,
     seconds: Math.round(report.seconds * 1000) / 1000,
   };
   if (report.error !== undefined) json.error = report.error;
