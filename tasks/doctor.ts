@@ -22,6 +22,7 @@ import {
   walletCheck,
 } from "../src/doctor/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
+import { HUB_CHECKS } from "../src/hub/doctor_checks.ts";
 
 /** The doctor task. */
 export const spec = defineTask({
@@ -39,7 +40,7 @@ export const spec = defineTask({
 });
 
 /** Every check, in report order. */
-export const CHECKS: readonly DoctorCheck[] = [...RUNTIME_CHECKS, walletCheck, chainCheck];
+export const CHECKS: readonly DoctorCheck[] = [...RUNTIME_CHECKS, ...HUB_CHECKS, walletCheck, chainCheck];
 
 const LABEL: Record<CheckResult["status"], string> = { ok: "OK", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 

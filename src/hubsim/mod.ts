@@ -1,0 +1,9 @@
+/**
+ * The embedded local Hugging Face hub for tests and the demo: repositories on disk served with the
+ * hub's endpoints, the datasets-server, fault injection and a request log.
+ *
+ * @module
+ */
+export * from "./faults.ts";
+export * from "./request_log.ts";
+export * from "./start_hubsim.ts";
