@@ -57,6 +57,26 @@ function pickTemplate(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Renders a chat template as transformers does (`trim_blocks`,
+ * `lstrip_blocks`, special tokens as variables, `add_generation_prompt`).
+ *
+ * @throws {Error} from the template parser or renderer
+ */
+export function renderChatTemplate(
+  template: string,
+  messages: readonly ChatMessage[],
+  specialTokens: Readonly<Record<string, string>> = {},
+  options: ChatTemplateOptions = {},
+): string {
+  return new Template(template).render({
+    ...specialTokens,
+    ...options.variables,
+    messages: messages.map((m) => ({ ...m })),
+    add_generation_prompt: options.addGenerationPrompt ?? true,
+  });
+}
+
 /** A tokenizer with its chat template. */
 export class ChatTokenizer {
   readonly #tokenizer: Tokenizer;

@@ -1,0 +1,98 @@
+/**
+ * Isolation: scoring runs in a child process under the `score` permission
+ * set with a deadline; a model that runs past it is killed and scores
+ * Infinity while the parent carries on; the child cannot reach the network
+ * or the wallet.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { scoreInSubprocess } from "../src/score/mod.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const FIXTURES = join(ROOT, "tests/fixtures");
+const reference = JSON.parse(await Deno.readTextFile(join(FIXTURES, "reference.json")));
+/** Hard links from the fixtures need write permission on them (Deno checks the link source). */
+const allowWrite = ["./.cache/huggingface", "./tests/fixtures/models", "./logs"];
+
+Deno.test("scoreInSubprocess() kills a model that runs past the deadline, scores it Infinity, and the next model scores", async () => {
+  const started = performance.now();
+  const slow = await scoreInSubprocess(join(FIXTURES, "models/slow"), join(FIXTURES, "samples/ids.jsonl"), {
+    timeoutMs: 2500,
+    device: "cpu",
+  });
+  const elapsed = performance.now() - started;
+  assert.equal(slow.loss, Infinity);
+  assert.match(slow.error ?? "", /timed out after \d+ s; the scoring process was killed/);
+  assert.ok(elapsed >= 2400 && elapsed < 10_000, `killed at the deadline (${elapsed} ms)`);
+
+  const next = await scoreInSubprocess(join(FIXTURES, "models/tiny-llama"), join(FIXTURES, "samples/chat.jsonl"), {
+    device: "cpu",
+    allowWrite,
+  });
+  assert.equal(next.error, undefined);
+  const expected = reference.models["tiny-llama"].chat.bytes as { loss: number }[];
+  next.samples.forEach((s, i) => assert.ok(Math.abs(s.loss - expected[i]!.loss) < 1e-4));
+});
+
+Deno.test("deno task score --json prints exactly the documented shape, with null and error for Infinity", async () => {
+  const run = async (model: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-P=score",
+        `--allow-write=${allowWrite.join(",")}`,
+        "tasks/score.ts",
+        "--model",
+        model,
+        "--samples",
+        "tests/fixtures/samples/ids.jsonl",
+        "--device",
+        "cpu",
+        "--batch-tokens",
+        "256",
+        "--json",
+      ],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, json: JSON.parse(new TextDecoder().decode(out.stdout)) };
+  };
+  const ok = await run("tests/fixtures/models/tiny-gpt");
+  assert.equal(ok.code, 0);
+  assert.deepEqual(Object.keys(ok.json).sort(), ["device", "loss", "model", "samples", "seconds", "tokens_per_second"]);
+  assert.equal(ok.json.device, "cpu");
+  assert.equal(ok.json.samples.length, 10);
+  assert.deepEqual(Object.keys(ok.json.samples[0]).sort(), ["loss", "tokens"]);
+  const expected = reference.models["tiny-gpt"].ids as { loss: number }[];
+  ok.json.samples.forEach((s: { loss: number }, i: number) => assert.ok(Math.abs(s.loss - expected[i]!.loss) < 1e-4));
+  assert.ok(ok.json.tokens_per_second > 0);
+
+  const bad = await run("tests/fixtures/tokenizers/bytes");
+  assert.equal(bad.code, 8, "a model that fails exits with the Score code");
+  assert.equal(bad.json.loss, null);
+  assert.match(bad.json.error, /Cannot find an ONNX graph/);
+});
+
+Deno.test("scoreInSubprocess() turns a crashed scoring process into Infinity with its stderr", async () => {
+  const report = await scoreInSubprocess(join(FIXTURES, "models/tiny-gpt"), join(FIXTURES, "samples/ids.jsonl"), {
+    script: join(FIXTURES, "score_crash.ts"),
+    timeoutMs: 30_000,
+  });
+  assert.equal(report.loss, Infinity);
+  assert.match(report.error ?? "", /exited with code 1 without a report: .*boom: the native runtime crashed/);
+});
+
+Deno.test("the score permission set cannot open a connection, read the wallet, run programs or write outside the cache", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=score", "--no-prompt", "tests/fixtures/score_permission_probe.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const results = JSON.parse(new TextDecoder().decode(out.stdout));
+  for (const [what, result] of Object.entries(results)) {
+    assert.equal(result, what === "write scoring cache" ? "allowed" : "denied", what);
+  }
+});
