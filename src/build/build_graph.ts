@@ -141,17 +141,25 @@ export function buildGraph(checkpoint: Checkpoint, options: BuildGraphOptions = 
     // Llama: w * x̂ in the model dtype.
     return g.op("Mul", [weight(weightName, t), g.cast(normed, DataType.FLOAT, t)]);
   };
+  /** The MLP activation, computed in float32 (an island for bf16/fp16 graphs: every provider has these ops in fp32). */
   const activation = (x: string): string => {
+    const x32 = g.cast(x, t, DataType.FLOAT);
+    let y: string;
     switch (arch.activation) {
       case "silu":
-        return g.op("Mul", [x, g.op("Sigmoid", [x])]);
+        y = g.op("Mul", [x32, g.op("Sigmoid", [x32])]);
+        break;
       case "gelu":
-        return g.op("Gelu", [x], { approximate: "none" });
+        y = g.op("Gelu", [x32], { approximate: "none" });
+        break;
       case "gelu_tanh":
-        return g.op("Gelu", [x], { approximate: "tanh" });
+        y = g.op("Gelu", [x32], { approximate: "tanh" });
+        break;
       case "relu":
-        return g.op("Relu", [x]);
+        y = g.op("Relu", [x32]);
+        break;
     }
+    return g.cast(y, DataType.FLOAT, t);
   };
 
   g.scope("/model");

@@ -14,7 +14,8 @@ import { type BatchTensors, buildBatch, type Padding, planBatches, type Tokenize
 import { type ChatTokenizer, loadChatTokenizer } from "./chat_tokenizer.ts";
 import { type Device, resolveDevice } from "./device.ts";
 import { LABELS_INPUT, LOGPROB_OUTPUT } from "./logprob_head.ts";
-import { type ModelSource, openOnnxModel } from "./model_source.ts";
+import type { ModelSource } from "./model_source.ts";
+import { openModelDir } from "../build/open_model_dir.ts";
 import type { Sample } from "./samples.ts";
 import { ModelError } from "./score_error.ts";
 import { needsTokenizer, tokenizeSamples } from "./tokenize_samples.ts";
@@ -74,7 +75,7 @@ export interface ScoreModelOptions {
 export const DEFAULT_BATCH_TOKENS = 16384;
 
 /**
- * Scores a model (a directory with an ONNX export, or a {@linkcode ModelSource}).
+ * Scores a model (a directory with an ONNX export or a safetensors checkpoint, or a {@linkcode ModelSource}).
  *
  * @throws {RangeError} for bad options; rejects with the signal's reason when aborted.
  * Model failures do not throw: they give `loss: Infinity` and `error`.
@@ -96,7 +97,10 @@ export async function scoreModel(
   let work: WorkDir | undefined;
   let session: ort.InferenceSession | undefined;
   try {
-    const source = typeof model === "string" ? await openOnnxModel(model) : model;
+    // A directory with an ONNX export opens as is; a safetensors checkpoint gets a graph built over it (src/build).
+    const source = typeof model === "string"
+      ? await openModelDir(model, { cacheDir: options.cacheDir, device: options.device ?? "auto" })
+      : model;
     let tokenizer: ChatTokenizer | undefined;
     if (needsTokenizer(samples)) tokenizer = await loadChatTokenizer(options.tokenizerDir ?? source.dir);
     const tokenized = tokenizeSamples(samples, tokenizer);
