@@ -117,9 +117,10 @@ async function explainFailure(name: string, reason: string): Promise<string> {
       `"${dir}"; run "deno task setup:cuda" to install them (ORT said: ${reason})`;
   }
   const lib = /(lib[\w.+-]+\.so[.\d]*): cannot open shared object file/.exec(reason)?.[1];
-  if (lib !== undefined) {
-    return `the CUDA provider is installed but the host library ${lib} is not on the loader path; ` +
-      `install CUDA 13 (cuBLAS 13, cuDNN 9, driver >= 580) and set LD_LIBRARY_PATH (ORT said: ${reason})`;
-  }
-  return reason;
+  const what = lib === undefined
+    ? "a CUDA 13 host library is most likely missing from the loader path (libcublasLt.so.13, libcublas.so.13, " +
+      "libcudart.so.13, libcurand.so.10, cuDNN 9) or the NVIDIA driver is older than 580; ORT's log line names the file"
+    : `the host library ${lib} is not on the loader path`;
+  return `the CUDA provider libraries are installed but do not load: ${what}; install CUDA 13 (cuBLAS 13, ` +
+    `cuDNN 9, driver >= 580) and set LD_LIBRARY_PATH (ORT said: ${reason})`;
 }
