@@ -15,6 +15,7 @@ import {
   type Model,
   type Node,
   node,
+  type Tensor,
   type ValueInfo,
   valueInfo,
 } from "../onnx/mod.ts";
@@ -25,10 +26,56 @@ export const LABELS_INPUT = "labels";
 /** Name of the single output. */
 export const LOGPROB_OUTPUT = "token_logprob";
 
+/** Name of the input that selects the scored positions (flat `row * seq + col` indices), when the head is selected. */
+export const POSITIONS_INPUT = "positions";
+
 /** Options of {@linkcode addLogProbHead}. */
 export interface LogProbHeadOptions {
   /** The output that holds the logits. @default "logits" */
   logits?: string;
+  /**
+   * Compute the LM head only at the scored positions when the graph ends in
+   * `MatMul(hidden, W)` plus elementwise ops: a `positions` input `[K]`
+   * selects rows of the flattened hidden states, `labels` and the output are
+   * then `[K]`. Graphs that do not match keep the full head.
+   * @default true
+   */
+  select?: boolean;
+}
+
+/** Ops allowed between the head's MatMul and the logits (position-independent). */
+const ELEMENTWISE = new Set(["Add", "Sub", "Mul", "Div", "Tanh", "Cast", "Identity", "Softplus", "Relu"]);
+
+/** The head's MatMul and the elementwise chain after it, or undefined when the graph does not match. */
+function findHead(g: Graph, logitsName: string): { matmul: Node; chain: Node[]; width: number } | undefined {
+  const producer = new Map<string, Node>();
+  for (const n of g.node) for (const o of n.output) producer.set(o, n);
+  const shapes = new Map<string, number[]>(g.initializer.map((t) => [t.name, t.dims]));
+  for (const n of g.node) {
+    const value = n.opType === "Constant" ? n.attribute.find((a) => a.name === "value")?.t : undefined;
+    if (value) shapes.set(n.output[0]!, value.dims);
+  }
+  const constDims = (name: string): number[] | undefined => {
+    if (shapes.has(name)) return shapes.get(name);
+    const p = producer.get(name);
+    const inner = p === undefined ? undefined : shapes.get(p.input[0]!);
+    if (p?.opType === "Cast" && inner) return inner;
+    if (p?.opType === "Transpose" && inner?.length === 2) return [inner[1]!, inner[0]!];
+    return undefined;
+  };
+  const constRank = (name: string) => constDims(name)?.length;
+  const chain: Node[] = [];
+  let current = producer.get(logitsName);
+  while (current !== undefined && chain.length < 8) {
+    const weight = current.opType === "MatMul" ? constDims(current.input[1]!) : undefined;
+    if (weight?.length === 2) return { matmul: current, chain, width: weight[0]! };
+    if (!ELEMENTWISE.has(current.opType) || (current.domain ?? "") !== "") return undefined;
+    const variable = current.input.filter((name) => constRank(name) === undefined);
+    if (variable.length !== 1 || current.input.some((name) => (constRank(name) ?? 0) > 2)) return undefined;
+    chain.push(current);
+    current = producer.get(variable[0]!);
+  }
+  return undefined;
 }
 
 function defaultOpset(model: Model): number {
@@ -105,12 +152,35 @@ export function addLogProbHead(model: Model, options: LogProbHeadOptions = {}): 
   const elemType = logits.type?.tensorType?.elemType ?? DataType.FLOAT;
   const inputIds = g.input.find((v) => v.name === "input_ids");
   const dims = inputIds?.type?.tensorType?.shape?.map((d) => d.dimValue ?? d.dimParam ?? "?") ?? ["batch", "sequence"];
+  const head = options.select === false ? undefined : findHead(g, logitsName);
+  const nodes: Node[] = [];
+  const extra: Tensor[] = [];
+  let graphNodes = g.node;
+  const inputs: ValueInfo[] = [...g.input];
+  let valueInfos = [...g.valueInfo];
+  let labelDims: (number | string)[] = dims.slice(0, 2);
+  if (head !== undefined) {
+    // Gather the hidden states of the scored positions before the head's MatMul.
+    const flat = fresh("hidden_flat");
+    const selected = fresh("hidden_selected");
+    const flatShape = fresh("hidden_flat_shape");
+    extra.push(int64Tensor(flatShape, [-1, head.width]));
+    const selection = [
+      node("Reshape", [head.matmul.input[0]!, flatShape], [flat], {}, { name: fresh("flatten") }),
+      node("Gather", [flat, POSITIONS_INPUT], [selected], { axis: 0 }, { name: fresh("select") }),
+    ];
+    const rewired: Node = { ...head.matmul, input: [selected, ...head.matmul.input.slice(1)] };
+    graphNodes = g.node.flatMap((n) => n === head.matmul ? [...selection, rewired] : [n]);
+    const reshaped = new Set([...head.chain.flatMap((n) => n.output), ...head.matmul.output]);
+    valueInfos = valueInfos.filter((v) => !reshaped.has(v.name));
+    inputs.push(valueInfo(POSITIONS_INPUT, DataType.INT64, ["positions"]));
+    labelDims = ["positions"];
+  }
   const axes = fresh("axes_last");
-  const labels3 = fresh("labels_3d");
+  const labels3 = fresh("labels_expanded");
   const source = elemType === DataType.FLOAT ? logitsName : fresh("logits_f32");
   const logp = fresh("logprobs");
   const picked = fresh("picked");
-  const nodes: Node[] = [];
   if (source !== logitsName) nodes.push(node("Cast", [logitsName], [source], { to: DataType.FLOAT }));
   nodes.push(
     node("Unsqueeze", [LABELS_INPUT, axes], [labels3], {}, { name: fresh("unsqueeze") }),
@@ -118,14 +188,14 @@ export function addLogProbHead(model: Model, options: LogProbHeadOptions = {}): 
     node("GatherElements", [logp, labels3], [picked], { axis: -1 }, { name: fresh("gather") }),
     node("Squeeze", [picked, axes], [LOGPROB_OUTPUT], {}, { name: fresh("squeeze") }),
   );
-  const labelsInfo: ValueInfo = valueInfo(LABELS_INPUT, DataType.INT32, dims.slice(0, 2));
+  inputs.push(valueInfo(LABELS_INPUT, DataType.INT32, labelDims));
   const graph: Graph = {
     ...g,
-    node: [...g.node, ...nodes],
-    initializer: [...g.initializer, int64Tensor(axes, [-1])],
-    input: [...g.input, labelsInfo],
-    output: [valueInfo(LOGPROB_OUTPUT, DataType.FLOAT, dims.slice(0, 2))],
-    valueInfo: [...g.valueInfo],
+    node: [...graphNodes, ...nodes],
+    initializer: [...g.initializer, ...extra, int64Tensor(axes, [-1])],
+    input: inputs,
+    output: [valueInfo(LOGPROB_OUTPUT, DataType.FLOAT, labelDims)],
+    valueInfo: valueInfos,
   };
   prune(graph);
   return { ...model, graph };

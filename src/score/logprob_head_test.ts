@@ -64,3 +64,50 @@ Deno.test("addLogProbHead() refuses graphs without logits, with a labels input, 
     /opset 11 is older than 13/,
   );
 });
+
+Deno.test("addLogProbHead() computes a MatMul head only at the selected positions, and falls back to the full head", async () => {
+  const d = 3;
+  const embed = [1, 0, -1, 0.5, 2, 0, -1, 1, 1, 0, 0, 3];
+  const w = [0.2, -1, 0.5, 2, 1, 0, -0.5, 1, 0.3, 0.3, 2, -2];
+  const model: Model = {
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: {
+      name: "mm",
+      node: [
+        node("Gather", ["embed", "input_ids"], ["hidden"], { axis: 0 }),
+        node("MatMul", ["hidden", "w"], ["raw"]),
+        node("Mul", ["raw", "scale"], ["logits"]),
+      ],
+      initializer: [floatTensor("embed", embed, [V, d]), floatTensor("w", w, [d, V]), floatTensor("scale", [0.5], [])],
+      input: [valueInfo("input_ids", DataType.INT64, ["batch", "sequence"])],
+      output: [valueInfo("logits", DataType.FLOAT, ["batch", "sequence", V])],
+      valueInfo: [valueInfo("raw", DataType.FLOAT, ["batch", "sequence", V])],
+    },
+  };
+  const selected = addLogProbHead(model);
+  assert.deepEqual(selected.graph.input.map((v) => v.name), ["input_ids", "positions", LABELS_INPUT]);
+  assert.deepEqual(addLogProbHead(model, { select: false }).graph.input.map((v) => v.name), [
+    "input_ids",
+    LABELS_INPUT,
+  ]);
+  const ids = [3, 1, 0, 2, 2, 1];
+  const positions = [1, 2, 5];
+  const labels = [0, 3, 2];
+  const session = await ort.InferenceSession.create(encodeModel(selected));
+  const out = await session.run({
+    input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [2, 3]),
+    positions: new ort.Tensor("int64", BigInt64Array.from(positions, BigInt), [3]),
+    labels: new ort.Tensor("int32", Int32Array.from(labels), [3]),
+  });
+  await session.release();
+  const got = out[LOGPROB_OUTPUT]!.data as Float32Array;
+  assert.equal(got.length, 3);
+  positions.forEach((p, k) => {
+    const h = embed.slice(ids[p]! * d, ids[p]! * d + d);
+    const row = Array.from({ length: V }, (_, v) => 0.5 * h.reduce((s, x, i) => s + x * w[i * V + v]!, 0));
+    const max = Math.max(...row);
+    const lse = max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+    assert.ok(Math.abs(got[k]! - (row[labels[k]!]! - lse)) < 1e-5);
+  });
+});

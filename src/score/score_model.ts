@@ -13,7 +13,7 @@ import { getLog } from "../log/mod.ts";
 import { type BatchTensors, buildBatch, type Padding, planBatches, type TokenizedSample } from "./batching.ts";
 import { type ChatTokenizer, loadChatTokenizer } from "./chat_tokenizer.ts";
 import { type Device, resolveDevice } from "./device.ts";
-import { LABELS_INPUT, LOGPROB_OUTPUT } from "./logprob_head.ts";
+import { LABELS_INPUT, LOGPROB_OUTPUT, POSITIONS_INPUT } from "./logprob_head.ts";
 import type { ModelSource } from "./model_source.ts";
 import { openModelDir } from "../build/open_model_dir.ts";
 import type { Sample } from "./samples.ts";
@@ -136,9 +136,12 @@ export async function scoreModel(
           cause: error,
         });
       }
+      let offset = 0;
       plan.indices.forEach((index, row) => {
         const span = batch.spans[row]!;
-        const lp = Array.from(out.subarray(span.start, span.start + span.count));
+        const start = feeder.selected ? offset : span.start;
+        offset += span.count;
+        const lp = Array.from(out.subarray(start, start + span.count));
         let sum = 0;
         for (const x of lp) sum -= x;
         const s = tokenized[index]!;
@@ -230,6 +233,8 @@ const TYPES: Readonly<Record<number, TensorType>> = {
 /** Builds the feeds of a batch for the wrapped graph's inputs. */
 class Feeder {
   readonly padding: Padding;
+  /** Whether the head is computed at selected positions only (`positions` input). */
+  readonly selected: boolean;
   readonly #inputs: readonly ValueInfo[];
   readonly #config: Readonly<Record<string, unknown>>;
 
@@ -241,6 +246,7 @@ class Feeder {
       getLog("score").warn("Left padding needs a position_ids input; this graph has none, so right padding is used");
     }
     this.padding = padding === "left" && hasPositions ? "left" : "right";
+    this.selected = this.#inputs.some((v) => v.name === POSITIONS_INPUT);
     for (const v of this.#inputs) this.#typeOf(v);
   }
 
@@ -268,7 +274,12 @@ class Feeder {
           feeds[v.name] = ids(batch.positionIds);
           break;
         case LABELS_INPUT:
-          feeds[v.name] = ids(batch.labels);
+          feeds[v.name] = this.selected
+            ? new ort.Tensor("int32", selectedLabels(batch), [selectedCount(batch)])
+            : ids(batch.labels);
+          break;
+        case POSITIONS_INPUT:
+          feeds[v.name] = new ort.Tensor("int64", selectedPositions(batch), [selectedCount(batch)]);
           break;
         case "token_type_ids":
           feeds[v.name] = ids(new Int32Array(batch.rows * batch.length));
@@ -316,4 +327,24 @@ function intTensor(type: TensorType, data: Int32Array, dims: number[], name: str
   if (type === "int32") return new ort.Tensor("int32", data, dims);
   if (type === "int64") return new ort.Tensor("int64", BigInt64Array.from(data, (x) => BigInt(x)), dims);
   throw new ModelError(`Input "${name}" must be int32 or int64, not ${type}`);
+}
+
+function selectedCount(batch: BatchTensors): number {
+  return batch.spans.reduce((n, s) => n + s.count, 0);
+}
+
+/** Flat indices of the scored positions, span after span. */
+function selectedPositions(batch: BatchTensors): BigInt64Array {
+  const out = new BigInt64Array(selectedCount(batch));
+  let k = 0;
+  for (const span of batch.spans) for (let j = 0; j < span.count; j++) out[k++] = BigInt(span.start + j);
+  return out;
+}
+
+/** The labels at the scored positions, span after span. */
+function selectedLabels(batch: BatchTensors): Int32Array {
+  const out = new Int32Array(selectedCount(batch));
+  let k = 0;
+  for (const span of batch.spans) for (let j = 0; j < span.count; j++) out[k++] = batch.labels[span.start + j]!;
+  return out;
 }

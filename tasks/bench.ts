@@ -1,0 +1,205 @@
+#!/usr/bin/env -S deno run -P=bench
+/**
+ * Scoring throughput: subvalid's scorer (ONNX Runtime, in-graph log-probs)
+ * against PyTorch eager (Debian python3-torch with OpenBLAS; torch 1 thread,
+ * OpenBLAS 2 threads, the best 2-core setup) on the same model and samples,
+ * alternating in one run. Reports tokens/s of each, the ratio, the per-sample
+ * loss agreement, and our FLOP/s against this machine's measured matmul peak
+ * (an ONNX Runtime MatMul). The GPT-style bench model (random weights,
+ * 32k vocabulary by default) is generated on first use into .cache/bench/.
+ *
+ * ```sh
+ * deno task bench [--vocab 32000 --dim 512 --layers 6 --heads 8] [--rounds 3] [--reps 3] [--batch-tokens 4096]
+ * ```
+ *
+ * @module
+ */
+import * as ort from "onnxruntime-node";
+import { join } from "node:path";
+import { defineTask } from "../src/config/mod.ts";
+import { printOut, runTask } from "../src/cli/mod.ts";
+import { ExitCode, SubvalidError } from "../src/errors/mod.ts";
+import { DataType, encodeModel, type Model, node, tensor, valueInfo } from "../src/onnx/mod.ts";
+import { CPU, readSamples, scoreModel } from "../src/score/mod.ts";
+
+class BenchError extends SubvalidError {
+  override readonly exitCode = ExitCode.Internal;
+}
+
+/** The bench task. */
+export const spec = defineTask({
+  name: "bench",
+  summary: "Scoring throughput: subvalid vs PyTorch eager on the same model and samples, side by side",
+  usage: "deno task bench [flags]",
+  groups: ["logging"],
+  flags: {
+    vocab: { kind: "integer", description: "Vocabulary size", default: 32000, min: 16 },
+    dim: { kind: "integer", description: "Model width", default: 512, min: 16 },
+    layers: { kind: "integer", description: "Transformer layers", default: 6, min: 1 },
+    heads: { kind: "integer", description: "Attention heads", default: 8, min: 1 },
+    samples: { kind: "integer", description: "Samples (context 64-192 + reference 32-64 tokens)", default: 32, min: 1 },
+    rounds: { kind: "integer", description: "Alternating rounds (PyTorch, then ours)", default: 3, min: 1 },
+    reps: { kind: "integer", description: "Timed passes per round and engine (after a warm-up)", default: 3, min: 1 },
+    batch_tokens: { kind: "integer", description: "Token budget of a batch (both engines)", default: 4096, min: 1 },
+    threads: { kind: "integer", description: "ONNX Runtime intra-op threads", default: 2, min: 1 },
+    python: { kind: "string", description: "Python with torch", default: "/usr/bin/python3" },
+    openblas_threads: { kind: "integer", description: "OPENBLAS_NUM_THREADS for PyTorch", default: 2, min: 1 },
+    json: { kind: "boolean", description: "Print the results as JSON" },
+  },
+});
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const HELPER = join(ROOT, "tasks/bench/torch_model.py");
+
+async function python(cmd: string[], env: Record<string, string>, signal: AbortSignal): Promise<string> {
+  const out = await new Deno.Command(cmd[0]!, {
+    args: cmd.slice(1),
+    env,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.any([signal, AbortSignal.timeout(1_800_000)]),
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new BenchError(`Python failed (${cmd.slice(1, 3).join(" ")}): ${stderr.slice(-2000)}`);
+  return new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+}
+
+/** GFLOP/s of an ONNX Runtime MatMul n×n·n×n on the CPU: the practical peak. */
+async function ortMatmulPeak(n: number, threads: number, reps: number): Promise<number> {
+  const data = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+  const model: Model = {
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: {
+      name: "peak",
+      node: [node("MatMul", ["a", "b"], ["y"])],
+      initializer: [tensor("b", [n, n], data)],
+      input: [valueInfo("a", DataType.FLOAT, [n, n])],
+      output: [valueInfo("y", DataType.FLOAT, [n, n])],
+      valueInfo: [],
+    },
+  };
+  const session = await ort.InferenceSession.create(encodeModel(model), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const a = new ort.Tensor("float32", data, [n, n]);
+  for (let i = 0; i < 3; i++) await session.run({ a });
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) await session.run({ a });
+  const seconds = (performance.now() - t0) / 1000;
+  await session.release();
+  return (2 * n ** 3 * reps) / seconds / 1e9;
+}
+
+/** Useful FLOPs of one forward over a sample of n tokens (matmuls + attention + head). */
+function forwardFlops(n: number, d: number, layers: number, vocab: number): number {
+  return layers * (2 * n * 12 * d * d + 2 * 2 * n * n * d) + 2 * n * d * vocab;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs the task and returns the exit code. */
+export function main(args: readonly string[] = Deno.args): Promise<number> {
+  return runTask(spec, args, async (config, { signal, log }) => {
+    const f = config.flags;
+    const name = `gpt-v${f.vocab}-d${f.dim}-l${f.layers}-h${f.heads}-s${f.samples}`;
+    const dir = join(ROOT, ".cache/bench", name);
+    const env = { OPENBLAS_NUM_THREADS: String(f.openblas_threads), OMP_NUM_THREADS: "1" };
+    try {
+      await Deno.stat(join(dir, "weights.pt"));
+    } catch {
+      log.info(`Generating the bench model ${name} (PyTorch export)`);
+      await python(
+        [f.python, HELPER, "make", dir, ...[f.vocab, f.dim, f.layers, f.heads, f.samples, 37].map(String)],
+        env,
+        signal,
+      );
+    }
+    const cfg = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+    const samples = await readSamples(join(dir, "samples.jsonl"));
+    const lengths = samples.map((s) => "contextIds" in s ? s.contextIds.length + s.referenceIds.length : 0);
+    const tokens = lengths.reduce((a, b) => a + b, 0);
+    const flops = lengths.reduce((sum, n) => sum + forwardFlops(n, f.dim, f.layers, f.vocab), 0);
+    const cacheDir = join(ROOT, ".cache/bench/score-cache");
+
+    const torchRates: number[] = [];
+    const oursRates: number[] = [];
+    let maxLossDiff = 0;
+    for (let round = 1; round <= f.rounds; round++) {
+      const torch = JSON.parse(
+        await python([f.python, HELPER, "score", dir, String(f.batch_tokens), String(f.reps)], env, signal),
+      );
+      torchRates.push(torch.tokens_per_second);
+      const rates: number[] = [];
+      for (let rep = 0; rep <= f.reps; rep++) {
+        const report = await scoreModel(dir, samples, {
+          cacheDir,
+          device: CPU,
+          batchTokens: f.batch_tokens,
+          threads: f.threads,
+          signal,
+        });
+        if (report.error !== undefined) throw new BenchError(`Our scorer failed: ${report.error}`);
+        if (rep > 0) rates.push(report.tokensPerSecond); // the first pass warms up
+        report.samples.forEach((s, i) => maxLossDiff = Math.max(maxLossDiff, Math.abs(s.loss - torch.losses[i])));
+      }
+      oursRates.push(median(rates));
+      log.info(
+        `Round ${round}: PyTorch ${torch.tokens_per_second.toFixed(0)} tok/s, ours ${median(rates).toFixed(0)} tok/s`,
+      );
+    }
+    const ortPeak = await ortMatmulPeak(2048, f.threads, 10);
+    const torchPeak = JSON.parse(await python([f.python, HELPER, "peak", "2048", "10"], env, signal)).gflops;
+    const ours = median(oursRates);
+    const torch = median(torchRates);
+    const oursGflops = (flops / tokens) * ours / 1e9;
+    const torchGflops = (flops / tokens) * torch / 1e9;
+    const result = {
+      model: `GPT-style, ${
+        (cfg.parameters / 1e6).toFixed(1)
+      } M params (vocab ${f.vocab}, d ${f.dim}, ${f.layers} layers)`,
+      samples: samples.length,
+      tokens,
+      batchTokens: f.batch_tokens,
+      torchTokensPerSecond: torchRates,
+      oursTokensPerSecond: oursRates,
+      ratio: ours / torch,
+      maxLossDiff,
+      gflopPerToken: flops / tokens / 1e9,
+      oursGflops,
+      torchGflops,
+      ortMatmulPeakGflops: ortPeak,
+      torchMatmulPeakGflops: torchPeak,
+    };
+    if (f.json) {
+      printOut(JSON.stringify(result, null, 2));
+      return;
+    }
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+    printOut([
+      `Model: ${result.model}; ${samples.length} samples, ${tokens} tokens; batch budget ${f.batch_tokens} tokens; ` +
+      `${f.rounds} alternating rounds × ${f.reps} timed passes`,
+      "",
+      "| engine | tokens/s (median of rounds) | rounds | vs PyTorch | GFLOP/s | % of ORT MatMul peak |",
+      "| --- | --- | --- | --- | --- | --- |",
+      `| PyTorch ${f.python} eager (torch 1 thread, OpenBLAS ${f.openblas_threads}) | ${torch.toFixed(0)} | ${
+        fmt(torchRates)
+      } | 1.00 | ${torchGflops.toFixed(1)} | ${(100 * torchGflops / ortPeak).toFixed(0)} % |`,
+      `| subvalid (ORT ${ort.env.versions.common} CPU, ${f.threads} threads, in-graph log-probs) | ${
+        ours.toFixed(0)
+      } | ${fmt(oursRates)} | **${result.ratio.toFixed(2)}** | ${oursGflops.toFixed(1)} | ${
+        (100 * oursGflops / ortPeak).toFixed(0)
+      } % |`,
+      "",
+      `Matmul peak (2048³ fp32): ORT ${ortPeak.toFixed(1)} GFLOP/s, PyTorch/OpenBLAS ${
+        torchPeak.toFixed(1)
+      } GFLOP/s. ` +
+      `Model cost ${result.gflopPerToken.toFixed(3)} GFLOP/token. Max |Δ per-sample loss| ours vs PyTorch: ${
+        maxLossDiff.toExponential(1)
+      }.`,
+    ].join("\n"));
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());
