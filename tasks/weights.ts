@@ -83,7 +83,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       throw new TypeError("Cannot set weights with --offline: only --dry-run works offline");
     }
 
-    const signer = await loadWeightsSigner(config, { signal, needSecret: !flags["dry-run"] });
+    const signer = await loadWeightsSigner(config, { needSecret: !flags["dry-run"] });
     await using writer = await connectWeightsWriter(config, { signal });
     const api = writer.api;
     const common = {
@@ -102,7 +102,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     try {
       const receipt = await setWeightsOrThrow(input, {
         ...common,
-        api,
+        client: writer,
         signer: signer.pair!,
         inclusionTimeoutMs: flags.timeout,
         waitForFinalization: flags["wait-for-finalization"],

@@ -11,6 +11,7 @@
 import type { ApiPromise } from "@polkadot/api";
 import type { SubmittableExtrinsic } from "@polkadot/api/types";
 import type { KeyringPair } from "@polkadot/keyring/types";
+import { u8aToHex } from "@polkadot/util";
 import type { WeightsInput } from "../mechanism/mod.ts";
 import { timelockEncrypt } from "./timelock_encrypt.ts";
 import { encodeWeightsTlockPayload } from "./timelock_payload.ts";
@@ -19,12 +20,13 @@ import { planWeights, type PlanWeightsOptions, type WeightsPlan } from "./weight
 import { assertPrechecks, COMMIT_REVEAL_VERSION } from "./weights_prechecks.ts";
 import { type SubmitOptions, submitWeightsExtrinsic } from "./weights_submit.ts";
 import type { RejectionContext } from "./weights_rejection.ts";
+import type { ChainClient } from "./connect_chain.ts";
 
 /** Options of {@linkcode setWeights}. */
 export interface SetWeightsOptions
   extends Omit<PlanWeightsOptions, "hotkey">, Omit<SubmitOptions, "context" | "signal"> {
-  /** The writer's connection (not the reader's). Owned and closed by the caller. */
-  api: ApiPromise;
+  /** The writer's own connection (not the reader's), from `connectChain`. Owned and closed by the caller. */
+  client: ChainClient;
   /** The validator hotkey. */
   signer: KeyringPair;
   /**
@@ -73,7 +75,8 @@ async function buildCall(
   }
   const round = plan.revealRound!.round;
   const payload = encodeWeightsTlockPayload({ hotkey: signer.publicKey, uids, values, versionKey: plan.versionKey });
-  const commit = await timelockEncrypt(payload, round);
+  // Hex, not a Uint8Array: polkadot.js reads a Uint8Array given for `Bytes` as already length-prefixed.
+  const commit = u8aToHex(await timelockEncrypt(payload, round));
   return plan.state.hasMechanismCalls
     ? need("commitTimelockedMechanismWeights")(netuid, plan.mechanism, commit, round, COMMIT_REVEAL_VERSION)
     : need("commitTimelockedWeights")(netuid, commit, round, COMMIT_REVEAL_VERSION);
@@ -86,7 +89,13 @@ async function buildCall(
  * @throws {WeightsError} For every refusal (pre-check, pool, dispatch), timeout or drop.
  */
 export async function setWeightsOrThrow(weights: WeightsInput, options: SetWeightsOptions): Promise<WeightsSuccess> {
-  const { api, signer } = options;
+  const { client, signer } = options;
+  // Reconnects (bounded) if the connection dropped since the last attempt.
+  await client.call("connect to set weights", () => Promise.resolve(), {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.readTimeoutMs ? { timeoutMs: options.readTimeoutMs } : {}),
+  });
+  const api = client.api;
   const plan = await planWeights(api, weights, { ...options, hotkey: signer.address });
   if (options.prechecks ?? true) assertPrechecks(plan.prechecks);
   else if (plan.emit.uids.length === 0) assertPrechecks(plan.prechecks.filter((c) => c.name === "weights"));
@@ -113,7 +122,8 @@ export async function setWeightsOrThrow(weights: WeightsInput, options: SetWeigh
  *
  * @example
  * ```ts ignore
- * const receipt = await setWeights({ uids: [0, 5], weights: [0.2, 0.8] }, { api: writer, signer: hotkey, netuid: 37 });
+ * await using writer = await connectChain(endpoint); // the writer's own connection
+ * const receipt = await setWeights({ uids: [0, 5], weights: [0.2, 0.8] }, { client: writer, signer: hotkey.pair, netuid: 37 });
  * if (!receipt.success) log.warn(receipt.reason, { hint: receipt.hint });
  * ```
  */

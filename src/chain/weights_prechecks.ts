@@ -160,11 +160,11 @@ export function runWeightsPrechecks(state: WeightsChainState, request: PrecheckR
         `the chain expects commit-reveal version ${state.commitRevealVersion}, subvalid sends ${COMMIT_REVEAL_VERSION}`,
       ),
     );
-  } else if (request.revealRound !== undefined && request.revealRound <= state.lastStoredRound) {
+  } else if (request.revealRound !== undefined && request.revealRound < state.lastStoredRound) {
     fail(
       "commit-reveal",
       new CommitRevealError(
-        `reveal round ${request.revealRound} is not after the chain's last drand round ${state.lastStoredRound}`,
+        `reveal round ${request.revealRound} is before the chain's last drand round ${state.lastStoredRound}`,
       ),
     );
   } else {

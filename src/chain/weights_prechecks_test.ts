@@ -104,7 +104,7 @@ Deno.test("runWeightsPrechecks() exempts self-weights and the subnet owner as th
 Deno.test("runWeightsPrechecks() checks the commit-reveal version and that the reveal round is still ahead", () => {
   const on = { commitRevealEnabled: true, lastStoredRound: 5000 };
   assert.equal(statusOf(on, { ...request, revealRound: 5001 })["commit-reveal"], "ok");
-  const past = runWeightsPrechecks({ ...base, ...on }, { ...request, revealRound: 5000 });
+  const past = runWeightsPrechecks({ ...base, ...on }, { ...request, revealRound: 4999 });
   assert.ok(past.find((r) => r.name === "commit-reveal")!.error instanceof CommitRevealError);
   assert.equal(statusOf({ ...on, commitRevealVersion: 5 }, { ...request, revealRound: 6000 })["commit-reveal"], "fail");
   assert.equal(statusOf({}, { uids: [], versionKey: 3010n }).weights, "fail", "all-zero weights send nothing");

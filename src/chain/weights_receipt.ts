@@ -7,6 +7,7 @@
  * @module
  */
 import type { WeightsError, WeightsFailureKind } from "./weights_errors.ts";
+import { ChainConnectionError, ChainError, ChainTimeoutError } from "./chain_error.ts";
 
 /** A landed weights transaction. */
 export interface WeightsSuccess {
@@ -69,6 +70,21 @@ export function failureReceipt(error: unknown): WeightsFailure {
     };
   }
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ChainError) {
+    const kind = error instanceof ChainTimeoutError
+      ? "timeout"
+      : error instanceof ChainConnectionError
+      ? "connection"
+      : "rejected";
+    return {
+      success: false,
+      error: error.name,
+      kind,
+      reason: message,
+      retryable: kind !== "rejected",
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    };
+  }
   return {
     success: false,
     error: error instanceof Error ? error.name : "Error",
