@@ -1,66 +1,42 @@
 /**
- * Doctor check of the configured hotkey file. Only the hotkey file is read;
- * the coldkey file is never opened.
+ * Doctor check of the configured hotkey file, through the wallet loader: the
+ * file exists, parses, and its secret derives the address it claims. An
+ * encrypted hotkey is opened only when `BT_WALLET_PASSWORD` is set (the
+ * doctor never prompts). `coldkeypub.txt` gives the coldkey address; the
+ * coldkey file itself is never opened.
  *
  * @module
  */
-import { join } from "node:path";
+import { hotkeyPath, loadHotkey, readColdkeyAddress, WalletError } from "../wallet/mod.ts";
 import { type DoctorCheck, result } from "./check.ts";
 
-/** The path of the configured hotkey file. */
-export function hotkeyPath(wallet: { path: string; name: string; hotkey: string }): string {
-  return join(wallet.path, wallet.name, "hotkeys", wallet.hotkey);
-}
+export { hotkeyPath };
 
-/** The hotkey file exists, is readable and looks like a keyfile. */
+/** The hotkey file loads (and decrypts, when a password is set) and matches its address. */
 export const walletCheck: DoctorCheck = {
   name: "wallet",
   async run(config) {
     const path = hotkeyPath(config.wallet);
     const name = `hotkey ${config.wallet.name}/${config.wallet.hotkey}`;
-    let bytes: Uint8Array;
+    let coldkey = "";
     try {
-      bytes = await Deno.readFile(path);
+      coldkey = `, coldkey ${await readColdkeyAddress(config.wallet)}`;
+    } catch { /* coldkeypub.txt is optional for the doctor */ }
+    try {
+      const hotkey = await loadHotkey(config.wallet, { prompt: false });
+      const how = hotkey.encrypted ? "decrypted and checked" : "checked";
+      return result(name, "ok", `${path} ${how}: address ${hotkey.address}${coldkey}`);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
+      if (!(error instanceof WalletError)) throw error;
+      if (error.reason === "locked") {
         return result(
           name,
-          "fail",
-          `no hotkey file at ${path}`,
-          "Check --wallet.name/--wallet.hotkey/--wallet.path, or create one with btcli",
+          "ok",
+          `${path} is readable (encrypted; set BT_WALLET_PASSWORD to check it, the password is needed to sign)${coldkey}`,
         );
       }
-      return result(
-        name,
-        "fail",
-        `cannot read ${path}: ${(error as Error).message}`,
-        "Check the file's owner and mode (0600 for the user running subvalid)",
-      );
-    }
-    const head = new TextDecoder().decode(bytes.subarray(0, 16));
-    if (head.startsWith("$NACL")) {
-      return result(name, "ok", `${path} is readable (encrypted; the password is needed to sign)`);
-    }
-    try {
-      const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-      const address = typeof json.ss58Address === "string" ? json.ss58Address : undefined;
-      const hasSecret = ["secretPhrase", "secretSeed", "privateKey"].some((key) => typeof json[key] === "string");
-      if (!hasSecret) {
-        return result(
-          name,
-          "fail",
-          `${path} holds no secret (public key only)`,
-          "Validators need the full hotkey file to sign",
-        );
-      }
-      return result(name, "ok", `${path} is readable${address ? `, address ${address}` : ""}`);
-    } catch {
-      return result(
-        name,
-        "fail",
-        `${path} is not a keyfile (neither JSON nor $NACL)`,
-        "Regenerate the hotkey with btcli",
-      );
+      const detail = error.reason === "missing" ? `no hotkey file at ${path}` : error.message;
+      return result(name, "fail", detail, error.hint ?? "Regenerate or restore the hotkey with btcli");
     }
   },
 };

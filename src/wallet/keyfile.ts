@@ -126,6 +126,9 @@ export function claimedAddress(data: KeyfileData, path: string): string | undefi
  * when the derived address differs from `ss58Address`/`publicKey`
  */
 export async function keypairFromKeyfile(data: KeyfileData, path: string): Promise<KeyringPair> {
+  if (data.secretPhrase === undefined && data.secretSeed === undefined && data.privateKey === undefined) {
+    throw noSecret(path);
+  }
   await cryptoWaitReady();
   const keyring = new Keyring({ type: "sr25519", ss58Format: SS58_PREFIX });
   const claimed = claimedAddress(data, path);
@@ -162,14 +165,18 @@ export async function keypairFromKeyfile(data: KeyfileData, path: string): Promi
     pair = keyring.addFromPair({ publicKey, secretKey });
     source = "privateKey";
   } else {
-    throw new WalletError(`Cannot use keyfile "${path}": it holds no secret (only a public key)`, {
-      reason: "malformed",
-      path,
-      hint: "Signing needs the full hotkey file (secretPhrase, secretSeed or privateKey), not a *pub.txt file",
-    });
+    throw noSecret(path);
   }
   if (claimed !== undefined && pair.address !== claimed) throw mismatch(path, source, claimed, pair.address);
   return pair;
+}
+
+function noSecret(path: string): WalletError {
+  return new WalletError(`Cannot use keyfile "${path}": it holds no secret (only a public key)`, {
+    reason: "malformed",
+    path,
+    hint: "Signing needs the full hotkey file (secretPhrase, secretSeed or privateKey), not a *pub.txt file",
+  });
 }
 
 function mismatch(path: string, source: string, claimed: string, derived: string): WalletError {
