@@ -50,7 +50,7 @@ export interface WeightsPlan {
   readonly prechecks: readonly PrecheckResult[];
   /** `set` (weights applied at once) or `commit` (timelocked, revealed by the chain). */
   readonly mode: "set" | "commit";
-  /** The call that would be sent, `pallet.call`. */
+  /** The call that would be sent, `Pallet.call_name`. */
   readonly call: string;
   /** With commit-reveal: the reveal round and the block it targets. */
   readonly revealRound?: RevealRound;
@@ -59,14 +59,14 @@ export interface WeightsPlan {
 /** The default weights version key (SN37's `__spec_version__`). */
 export const DEFAULT_VERSION_KEY = 3010n;
 
-/** The call a plan sends, by mode and runtime. */
+/** The call a plan sends, by mode and runtime, as the chain names it. */
 function callName(mode: "set" | "commit", state: WeightsChainState): string {
   if (mode === "set") {
-    return state.hasMechanismCalls ? "subtensorModule.setMechanismWeights" : "subtensorModule.setWeights";
+    return state.hasMechanismCalls ? "SubtensorModule.set_mechanism_weights" : "SubtensorModule.set_weights";
   }
   return state.hasMechanismCalls
-    ? "subtensorModule.commitTimelockedMechanismWeights"
-    : "subtensorModule.commitTimelockedWeights";
+    ? "SubtensorModule.commit_timelocked_mechanism_weights"
+    : "SubtensorModule.commit_timelocked_weights";
 }
 
 /**

@@ -135,12 +135,13 @@ export function runWeightsPrechecks(state: WeightsChainState, request: PrecheckR
   const unknown = request.uids.filter((uid) => uid >= state.subnetN);
   if (duplicate !== undefined) fail("uids", new InvalidWeightsError(`uid ${duplicate} appears more than once`));
   else if (unknown.length > 0) {
+    const list = `${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`;
     fail(
       "uids",
       new InvalidWeightsError(
-        `uids ${unknown.slice(0, 5).join(", ")}${
-          unknown.length > 5 ? ", …" : ""
-        } are not on subnet ${netuid} (it has ${state.subnetN} uids)`,
+        `${
+          unknown.length === 1 ? `uid ${list} is` : `uids ${list} are`
+        } not on subnet ${netuid} (it has ${state.subnetN} uids)`,
       ),
     );
   } else ok("uids", `${request.uids.length} distinct uids, all below ${state.subnetN}`);

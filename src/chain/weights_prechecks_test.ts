@@ -87,7 +87,7 @@ Deno.test("runWeightsPrechecks() fails each rule with its typed error", () => {
   assert.equal(vk.message, "Cannot set weights: version key is 3010, subnet requires at least 4000");
   assert.ok(errorOf({ minAllowedWeights: 4 }) instanceof TooFewWeightsError);
   assert.ok(errorOf({}, { uids: [1, 1], versionKey: 3010n }) instanceof InvalidWeightsError);
-  assert.match(String(errorOf({}, { uids: [1, 12], versionKey: 3010n })), /uids 12 are not on subnet 37/);
+  assert.match(String(errorOf({}, { uids: [1, 12], versionKey: 3010n })), /uid 12 is not on subnet 37/);
   assert.ok(errorOf({ subnetExists: false }) instanceof InvalidWeightsError);
 });
 
