@@ -23,6 +23,7 @@ import {
 } from "../src/doctor/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
 import { HUB_CHECKS } from "../src/hub/doctor_checks.ts";
+import { WEIGHTS_CHECKS } from "../src/chain/weights_doctor.ts";
 
 /** The doctor task. */
 export const spec = defineTask({
@@ -40,7 +41,13 @@ export const spec = defineTask({
 });
 
 /** Every check, in report order. */
-export const CHECKS: readonly DoctorCheck[] = [...RUNTIME_CHECKS, ...HUB_CHECKS, walletCheck, chainCheck];
+export const CHECKS: readonly DoctorCheck[] = [
+  ...RUNTIME_CHECKS,
+  ...HUB_CHECKS,
+  walletCheck,
+  chainCheck,
+  ...WEIGHTS_CHECKS,
+];
 
 const LABEL: Record<CheckResult["status"], string> = { ok: "OK", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 
