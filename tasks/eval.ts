@@ -14,7 +14,7 @@
  * @module
  */
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { defineTask } from "../src/config/mod.ts";
+import { type Config, defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
@@ -87,13 +87,13 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
     const samples = flags.samples !== undefined ? await readSamples(flags.samples) : builtInSamples(flags.set!);
     const device = flags.device ?? config.validator.device;
-    const batchTokens = flags.batch_tokens ?? config.validator.batchTokens;
+    const budget = batchTokens(flags.batch_tokens, config);
     let report: ScoreReport;
     if (flags.in_process) {
       report = await scoreModel(flags.model, samples, {
         cacheDir: config.validator.cacheDir,
         device,
-        batchTokens,
+        ...budget,
         ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
         signal,
       });
@@ -110,7 +110,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
           timeoutMs: flags.timeout ?? config.validator.scoreTimeoutMs,
           cacheDir: config.validator.cacheDir,
           device,
-          batchTokens,
+          ...budget,
           ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
           ...(outside ? { allowWrite: [dirname(modelCache), "./logs", resolve(flags.model)] } : {}),
           signal,
@@ -150,6 +150,12 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       return ExitCode.Score;
     }
   });
+}
+
+/** The batch budget to pass: the flag, else a configured --validator.batch_tokens, else the device's default. */
+function batchTokens(flag: number | undefined, config: Config): { batchTokens?: number } {
+  if (flag !== undefined) return { batchTokens: flag };
+  return config.sources["validator.batch_tokens"] === "default" ? {} : { batchTokens: config.validator.batchTokens };
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -2,7 +2,9 @@
 """Bench helpers run by tasks/bench.ts with Debian's python3 (torch 1.13 + OpenBLAS).
 
     make  <dir> <vocab> <dim> <layers> <heads> <samples> <seed>   build + export the bench model and samples
-    score <dir> <batch_tokens> <reps>                             PyTorch eager timing (prints one JSON line)
+    score <dir> <batch_tokens> <reps>                             PyTorch eager timing (prints one JSON line);
+                                                                  batch_tokens 0 = batch size 1, no padding (the
+                                                                  subnet's compute_reference_loss)
     peak  <n> <reps>                                              torch matmul GFLOP/s (one JSON line)
 
 The model is the GPT-style TinyGpt of tests/fixtures/make_fixtures.py at a larger size with random
@@ -50,7 +52,7 @@ def make(directory, vocab, dim, layers, heads, n_samples, seed):
     with open(os.path.join(directory, "samples.jsonl"), "w") as f:
         for _ in range(n_samples):
             c = [rng.randrange(vocab) for _ in range(rng.randint(64, 192))]
-            r = [rng.randrange(vocab) for _ in range(rng.randint(32, 64))]
+            r = [rng.randrange(vocab) for _ in range(rng.randint(64, 256))]
             f.write(json.dumps({"context_ids": c, "reference_ids": r}) + "\n")
 
 
@@ -76,7 +78,7 @@ def score(directory, budget, reps):
     model.eval()
     samples = [json.loads(line) for line in open(os.path.join(directory, "samples.jsonl"))]
     lengths = [len(s["context_ids"]) + len(s["reference_ids"]) for s in samples]
-    batches = plan(lengths, budget)
+    batches = plan(lengths, budget) if budget > 0 else [[i] for i in range(len(samples))]
     total = sum(lengths)
 
     def one_pass():
