@@ -21,6 +21,7 @@ import { formatTable } from "../src/log/mod.ts";
 import { builtInSamples, SAMPLE_SETS } from "../src/eval/sample_sets.ts";
 import {
   isIdsSample,
+  lossesByTask,
   readSamples,
   type Sample,
   scoreInSubprocess,
@@ -51,20 +52,6 @@ export const spec = defineTask({
     "deno task eval --model ./my-model --samples eval.jsonl --tokenizer ./gpt4-tokenizer --json",
   ],
 });
-
-/** Per-task losses of a report: the unweighted mean of each task's samples. */
-export function taskLosses(samples: readonly Sample[], report: ScoreReport): Map<string, { loss: number; n: number }> {
-  const tasks = new Map<string, { loss: number; n: number }>();
-  samples.forEach((sample, i) => {
-    const name = sample.task ?? "default";
-    const entry = tasks.get(name) ?? { loss: 0, n: 0 };
-    entry.loss += report.samples[i]?.loss ?? Infinity;
-    entry.n += 1;
-    tasks.set(name, entry);
-  });
-  for (const entry of tasks.values()) entry.loss /= entry.n;
-  return tasks;
-}
 
 function toJsonLine(sample: Sample): string {
   const task = sample.task === undefined ? {} : { task: sample.task };
@@ -119,7 +106,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         await Deno.remove(file).catch(() => {});
       }
     }
-    const tasks = taskLosses(samples, report);
+    const tasks = lossesByTask(samples, report);
     const taskMean = [...tasks.values()].reduce((s, t) => s + t.loss, 0) / tasks.size;
     if (flags.json) {
       printOut(JSON.stringify({
@@ -127,7 +114,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         device: report.device,
         loss: Number.isFinite(taskMean) ? taskMean : null,
         tasks: Object.fromEntries(
-          [...tasks].map(([name, t]) => [name, { loss: Number.isFinite(t.loss) ? t.loss : null, samples: t.n }]),
+          [...tasks].map(([name, t]) => [name, { loss: Number.isFinite(t.loss) ? t.loss : null, samples: t.samples }]),
         ),
         tokens_per_second: Math.round(report.tokensPerSecond),
         seconds: Math.round(report.seconds * 1000) / 1000,
@@ -137,7 +124,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       const rows = [...tasks].map(([name, t]) => ({ name, ...t }));
       printOut(formatTable(rows, [
         { header: "task", value: (r) => r.name },
-        { header: "samples", value: (r) => String(r.n), align: "right" },
+        { header: "samples", value: (r) => String(r.samples), align: "right" },
         { header: "loss", value: (r) => nice(r.loss), align: "right" },
       ]));
       printOut(

@@ -19,3 +19,4 @@ export * from "./tokenize_samples.ts";
 export * from "./work_dir.ts";
 export * from "./report_json.ts";
 export * from "./score_in_subprocess.ts";
+export * from "./losses_by_task.ts";
