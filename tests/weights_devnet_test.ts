@@ -9,6 +9,7 @@ import {
   IncorrectVersionKeyError,
   NotRegisteredError,
   NoValidatorPermitError,
+  TooFewWeightsError,
   WeightsRateLimitedError,
 } from "../src/chain/weights_errors.ts";
 import type { WeightsFailure, WeightsSuccess } from "../src/chain/weights_receipt.ts";
@@ -16,7 +17,7 @@ import { storedWeights, weightsFixture } from "./weights_fixtures.ts";
 
 const NETUID = 37;
 
-Deno.test("setWeights() sends set_mechanism_weights and the chain stores exactly the converted u16 values", async () => {
+Deno.test("setWeights() sends set_mechanism_weights (mortal era 128, explicit nonce) and the chain stores exactly the converted u16 values", async () => {
   await using f = await weightsFixture();
   const receipt = await setWeights({ uids: [2, 3, 4, 5], weights: [0.2, 0.5, 1, 0] }, {
     client: f.client,
@@ -31,7 +32,15 @@ Deno.test("setWeights() sends set_mechanism_weights and the chain stores exactly
   assert.deepEqual(await storedWeights(f.client, 0), [[2, 13107], [3, 32768], [4, 65535]]);
   const block = f.devnet.chain.block(ok.block)!;
   assert.equal(block.hash, ok.blockHash);
-  assert.ok(block.extrinsics.length >= 1);
+  // The signed extrinsic: mortal era of 128 blocks, the nonce from system_accountNextIndex, and the
+  // tip field of ChargeTransactionPaymentWrapper (the devnet verified the signature over all of it).
+  const xt = block.extrinsics.map((hex) => f.client.api.createType("Extrinsic", hex)).find((x) => x.isSigned)!;
+  assert.equal(xt.hash.toHex(), ok.extrinsicHash);
+  assert.equal(`${xt.method.section}.${xt.method.method}`, "subtensorModule.setMechanismWeights");
+  assert.equal(xt.era.isMortalEra && xt.era.asMortalEra.period.toNumber(), 128);
+  assert.equal(xt.nonce.toNumber(), ok.nonce);
+  assert.equal(xt.tip.toNumber(), 0);
+  assert.equal(f.devnet.rpcCalls().get("system_accountNextIndex"), 1);
   const lastUpdate = (await f.client.api.query.subtensorModule!.lastUpdate!(NETUID)).toJSON() as number[];
   assert.equal(lastUpdate[0], ok.block, "LastUpdate is the inclusion block");
 });
@@ -118,4 +127,27 @@ Deno.test("setWeights() reports a low version key, a missing permit and an unreg
   }
   // Without pre-checks those went to the chain: three extrinsics included and failed, none stored weights.
   assert.deepEqual(await storedWeights(f.client, 0), []);
+});
+
+Deno.test("setWeights() refuses fewer uids than MinAllowedWeights, before signing and from the chain; a self-weight is exempt", async () => {
+  await using f = await weightsFixture({ minAllowedWeights: 4 });
+  for (const prechecks of [true, false]) {
+    await assert.rejects(
+      () =>
+        setWeightsOrThrow({ uids: [2, 3, 4], weights: [1, 1, 1] }, {
+          client: f.client,
+          signer: f.validator,
+          netuid: NETUID,
+          prechecks,
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof TooFewWeightsError, `${prechecks}: ${error}`);
+        assert.equal(error.message, "Cannot set weights: 3 non-zero weights, subnet requires at least 4");
+        return true;
+      },
+    );
+  }
+  const self = await setWeights({ uids: [0], weights: [1] }, { client: f.client, signer: f.validator, netuid: NETUID });
+  assert.equal(self.success, true, JSON.stringify(self));
+  assert.deepEqual(await storedWeights(f.client, 0), [[0, 65535]]);
 });

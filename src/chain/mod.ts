@@ -15,3 +15,4 @@ export * from "./read_hyperparameters.ts";
 export * from "./read_metagraph.ts";
 export * from "./commit_model.ts";
 export * from "./submit_extrinsic.ts";
+export * from "./weights_api.ts";
