@@ -14,8 +14,8 @@
  */
 import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { ExitCode, exitCodeOf } from "../src/errors/mod.ts";
-import { convertWeightsForEmit, parseWeightsJson, type WeightsInput } from "../src/mechanism/mod.ts";
+import { ConfigError, ExitCode, exitCodeOf } from "../src/errors/mod.ts";
+import { convertWeightsForEmit, type EmitWeights, parseWeightsJson, type WeightsInput } from "../src/mechanism/mod.ts";
 import { formatConversion, formatPlan, formatReceipt, planToJson } from "../src/chain/weights_format.ts";
 import { planWeights } from "../src/chain/weights_plan.ts";
 import { readUidHotkeys } from "../src/chain/weights_state.ts";
@@ -63,24 +63,44 @@ export const spec = defineTask({
   ],
 });
 
-async function readWeights(path: string | undefined): Promise<WeightsInput> {
-  if (path === undefined) throw new TypeError("Cannot set weights: no weights file given; pass --weights <file.json>");
-  return parseWeightsJson(await Deno.readTextFile(path), `weights file "${path}"`);
+const WEIGHTS_HINT = 'The file holds {"uids": [...], "weights": [...]} or {"<uid>": weight, ...} with weights ≥ 0';
+
+/** Reads and checks the weights file; every problem is a usage error (exit 2) naming the file. */
+async function readWeights(path: string | undefined): Promise<{ input: WeightsInput; emit: EmitWeights }> {
+  if (path === undefined) {
+    throw new ConfigError("Cannot set weights: no weights file given", { hint: "Pass --weights <file.json>" });
+  }
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(`Cannot read weights file "${path}": ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const input = parseWeightsJson(text, `weights file "${path}"`);
+    return { input, emit: convertWeightsForEmit(input.uids, input.weights) };
+  } catch (error) {
+    if (!(error instanceof SyntaxError || error instanceof RangeError)) throw error;
+    throw new ConfigError(error.message.replace("Cannot convert weights", `Cannot use weights file "${path}"`), {
+      hint: WEIGHTS_HINT,
+      cause: error,
+    });
+  }
 }
 
 /** Runs the task and returns its exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal }) => {
     const flags = config.flags;
-    const input = await readWeights(flags.weights);
+    const { input, emit } = await readWeights(flags.weights);
 
     if (flags["dry-run"] && config.offline) {
-      const emit = convertWeightsForEmit(input.uids, input.weights);
       printOut(flags.json ? JSON.stringify({ uids: emit.uids, u16: emit.values }) : formatConversion(input, emit));
       return ExitCode.Ok;
     }
     if (config.offline) {
-      throw new TypeError("Cannot set weights with --offline: only --dry-run works offline");
+      throw new ConfigError("Cannot set weights with --offline", { hint: "Only --dry-run works offline" });
     }
 
     const signer = await loadWeightsSigner(config, { needSecret: !flags["dry-run"] });

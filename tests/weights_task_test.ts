@@ -57,6 +57,11 @@ Deno.test("deno task weights: offline dry run prints exactly {uids, u16}; online
     assert.equal(miner.code, 6);
     assert.equal(JSON.parse(miner.stdout).error, "NoValidatorPermitError");
 
+    await Deno.writeTextFile(join(dir, "bad.json"), '{"2": 0.5, "3": -1}');
+    const bad = await task(["--weights", join(dir, "bad.json"), "--dry-run", "--offline"]);
+    assert.equal(bad.code, 2, "a bad weights file is a usage error");
+    assert.match(bad.stderr, /Cannot use weights file ".*bad\.json": weight of uid 3 is "-1", it must be non-negative/);
+
     const noWallet = await task(["--weights", file, "--wallet.name", "nobody", ...chain]);
     assert.equal(noWallet.code, 4, "wallet problems exit with 4");
   } finally {

@@ -85,6 +85,16 @@ export function failureReceipt(error: unknown): WeightsFailure {
       ...(error.hint === undefined ? {} : { hint: error.hint }),
     };
   }
+  if (error instanceof RangeError) {
+    return {
+      success: false,
+      error: error.name,
+      kind: "invalid-weights",
+      reason: message,
+      hint: "The weights given cannot be sent (negative, not finite, unequal lengths or bad uids): fix the caller",
+      retryable: false,
+    };
+  }
   return {
     success: false,
     error: error instanceof Error ? error.name : "Error",
