@@ -32,8 +32,8 @@ export const spec = defineTask({
     'The weights file is {"uids": [...], "weights": [...]} or {"<uid>": weight, ...}; any non-negative scale.',
     "--dry-run prints the conversion table and every pre-check without signing; with --offline it needs no chain",
     'and prints only the conversion ({"uids": [...], "u16": [...]} with --json). Exit codes: 0 sent (or dry run',
-    "with every pre-check passing), 6 refused by a pre-check or the chain, 5 chain unreachable or timed out,",
-    "4 wallet problem.",
+    "with every pre-check passing), 2 bad flags or weights file, 4 wallet problem, 5 chain unreachable or",
+    "timed out (the outcome of a submitted transaction is then unknown), 6 refused by a pre-check or the chain.",
   ].join("\n"),
   groups: ["subnet", "wallet", "subtensor", "validator", "logging"],
   flags: {
