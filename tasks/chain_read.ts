@@ -40,7 +40,7 @@ commitment is reported with its reason; it never stops the read.`,
       kind: "duration",
       description: "Deadline of connecting and of each chain call",
       default: 30_000,
-      min: 1,
+      min: 0.001,
     },
   },
   examples: [

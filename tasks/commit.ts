@@ -37,7 +37,7 @@ coldkey is never read.`,
     competition: { kind: "integer", description: "Competition id", min: 0, max: 2 ** 31 - 1, valueName: "<id>" },
     "wait-finalization": { kind: "boolean", description: "Wait until the block is finalized, not only included" },
     json: { kind: "boolean", description: "Print the result as JSON on stdout" },
-    timeout: { kind: "duration", description: "Deadline of each chain call", default: 30_000, min: 1 },
+    timeout: { kind: "duration", description: "Deadline of each chain call", default: 30_000, min: 0.001 },
   },
   examples: [
     "deno task commit --subtensor.network local --wallet.name miner-0 --model me/tiny --revision 0123abcd --hash Q3Qe2tZk= --competition 4",

@@ -38,7 +38,7 @@ coldkeypub.txt, plus devnet.json describing the subnet.`,
     "block-time": {
       kind: "duration",
       description: "Produce a block every interval instead of per transaction",
-      min: 1,
+      min: 0.001,
     },
     manual: { kind: "boolean", description: "Produce blocks only on request (dev_newBlock)" },
     tempo: { kind: "integer", description: "Blocks per epoch", default: 360, min: 1, max: 65535 },

@@ -121,7 +121,7 @@ export class ChainClient implements AsyncDisposable {
     try {
       await raceSignal(api.isReadyOrError, signal);
     } catch (error) {
-      throw this.#wrap(error, "initialize the API", this.timeoutMs);
+      throw this.#wrap(error, "connect to the chain", this.timeoutMs);
     }
     this.#log.debug("Connected", { endpoint: this.endpoint, chain: api.runtimeChain.toString() });
   }

@@ -142,7 +142,7 @@ export class DevnetChain {
    */
   submit(hex: string): PoolEntry {
     const xt = decodeSignedExtrinsic(this.runtime, hex);
-    if (this.pool.get(xt.hash) !== undefined) throw new PoolError(1013, "Transaction Already Imported");
+    if (this.pool.get(xt.hash) !== undefined) throw new PoolError(1013, "Transaction Already Imported", xt.hash);
     const state = this.best.state!;
     const stateNonce = this.#validate(xt, state, this.best.number + 1);
     const clash = this.pool.bySignerNonce(xt.address, xt.nonce);
@@ -166,7 +166,6 @@ export class DevnetChain {
 
   /** The runtime's `validate_transaction` at `state` for block `current`; returns the account nonce. */
   #validate(xt: SignedExtrinsic, state: State, current: number): number {
-    const handler = handlerOf(xt.call);
     verifySignature(this.runtime, xt, {
       specVersion: this.runtime.version.specVersion,
       transactionVersion: this.runtime.version.transactionVersion,
@@ -175,6 +174,7 @@ export class DevnetChain {
       current,
     });
     if (xt.signer.every((b) => b === 0)) throw invalid(INVALID.badSigner);
+    const handler = handlerOf(xt.call);
     const info = account(state, xt.address);
     if (xt.nonce < info.nonce) throw invalid(INVALID.stale);
     if (handler.paysFee && info.providers === 0 && info.sufficients === 0) throw invalid(INVALID.payment);

@@ -246,11 +246,16 @@ export function verifySignature(runtime: DevnetRuntime, xt: SignedExtrinsic, con
   }
   const payload = u8aConcat(xt.callBytes, xt.extra, ...additional);
   const message = payload.length > 256 ? blake2AsU8a(payload) : payload;
-  const ok = xt.signatureType === "sr25519"
-    ? sr25519Verify(message, xt.signature, xt.signer)
-    : xt.signatureType === "ed25519"
-    ? ed25519Verify(message, xt.signature, xt.signer)
-    : false;
+  let ok = false;
+  try {
+    ok = xt.signatureType === "sr25519"
+      ? sr25519Verify(message, xt.signature, xt.signer)
+      : xt.signatureType === "ed25519"
+      ? ed25519Verify(message, xt.signature, xt.signer)
+      : false;
+  } catch {
+    ok = false; // not a valid point or scalar encoding
+  }
   if (!ok) throw invalid(INVALID.badProof);
 }
 

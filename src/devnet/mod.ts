@@ -14,3 +14,4 @@ export * from "./runtime.ts";
 export * from "./start_devnet.ts";
 export * from "./state.ts";
 export * from "./timelock.ts";
+export { epochIndex, isEpochBlock, nextEpochBlock } from "./pallets/subtensor.ts";

@@ -50,6 +50,8 @@ export class RpcMethods {
   readonly #methods: Record<string, Handler>;
   /** How many times each method was called. */
   readonly calls = new Map<string, number>();
+  /** Runtime-API methods (`state_call` names) answered as missing, as an older runtime would; `*` for all but Core/Metadata. */
+  readonly missingRuntimeApis = new Set<string>();
 
   constructor(chain: DevnetChain, controls: DevControls, version: string) {
     this.#chain = chain;
@@ -122,6 +124,11 @@ export class RpcMethods {
       state_unsubscribeRuntimeVersion: unsubscribe,
       state_call: ([method, data, at]) => {
         const state = this.#stateAt(at);
+        const name = String(method);
+        const builtin = name.startsWith("Core_") || name.startsWith("Metadata_");
+        if (this.missingRuntimeApis.has(name) || (!builtin && this.missingRuntimeApis.has("*"))) {
+          throw new RpcError(4003, `Client error: Execution failed: Other: Exported method ${name} is not found`);
+        }
         try {
           return u8aToHex(stateCall(state, String(method), hexToU8a(String(data ?? "0x"))));
         } catch (error) {

@@ -55,6 +55,13 @@ export interface DevnetFaults {
   unstall(): void;
   /** Stops listening (dropping connections), waits `downMs`, and listens again on the same port with the same chain. */
   restart(downMs?: number): Promise<void>;
+  /**
+   * Answers these runtime APIs (`state_call` names such as
+   * `NeuronInfoRuntimeApi_get_neurons_lite`, or `*` for all but Core and
+   * Metadata) with "Exported method … is not found", as an older runtime
+   * does; an empty list restores them.
+   */
+  missingRuntimeApis(methods: readonly string[]): void;
 }
 
 /** A running devnet. */
@@ -207,6 +214,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       stall: (ms) => server.stall(ms),
       unstall: () => server.unstall(),
       restart: (downMs) => server.restart(downMs),
+      missingRuntimeApis: (methods) => {
+        rpc.missingRuntimeApis.clear();
+        for (const method of methods) rpc.missingRuntimeApis.add(method);
+      },
     },
     close,
     [Symbol.asyncDispose]: close,
