@@ -16,11 +16,19 @@ const allowWrite = ["./.cache/huggingface", "./tests/fixtures/models", "./logs"]
 
 Deno.test("scoreInSubprocess() kills a model that runs past the deadline, scores it Infinity, and the next model scores", async () => {
   const started = performance.now();
+  const cacheDir = join(ROOT, `.cache/huggingface/subvalid-score/test-${crypto.randomUUID()}`);
   const slow = await scoreInSubprocess(join(FIXTURES, "models/slow"), join(FIXTURES, "samples/ids.jsonl"), {
     timeoutMs: 2500,
     device: "cpu",
+    cacheDir,
   });
   const elapsed = performance.now() - started;
+  const runs = [];
+  for await (const model of Deno.readDir(cacheDir)) {
+    for await (const run of Deno.readDir(join(cacheDir, model.name))) if (run.name.startsWith("run-")) runs.push(run);
+  }
+  await Deno.remove(cacheDir, { recursive: true });
+  assert.deepEqual(runs, [], "the killed child's run directory (hard links) was removed");
   assert.equal(slow.loss, Infinity);
   assert.match(slow.error ?? "", /timed out after \d+ s; the scoring process was killed/);
   assert.ok(elapsed >= 2400 && elapsed < 10_000, `killed at the deadline (${elapsed} ms)`);

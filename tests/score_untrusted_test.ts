@@ -25,6 +25,10 @@ async function copyModel(from: string, to: string): Promise<void> {
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
 async function withTemp(body: (root: string) => Promise<void>): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "subvalid-untrusted-" });
   try {
@@ -154,14 +158,16 @@ Deno.test("scoreModel() scores a Hugging Face cache snapshot (symlinks into blob
     const source = await openOnnxModel(snapshot);
     const work = await prepareWorkDir(source, cacheDir);
     assert.ok(work.cached, "the wrapped graph is cached by the original's hash");
-    assert.match(work.dir, new RegExp(`v2-${source.key}$`));
+    assert.match(work.dir, new RegExp(`v2-${source.key}/run-${Deno.pid}-[0-9a-f]{8}$`));
     const linked = await Deno.stat(join(work.dir, "model.onnx_data"));
     const blob = await Deno.stat(join(repo, "blobs/onnx_model.onnx_data"));
     assert.equal(linked.ino, blob.ino, "the weights are a hard link to the blob");
     assert.equal(blob.nlink, 2);
     await work.releaseLinks();
     assert.equal((await Deno.stat(join(repo, "blobs/onnx_model.onnx_data"))).nlink, 1, "links are removed after use");
-    const wrapped = (await Deno.stat(work.graphPath)).size;
+    assert.equal(await exists(work.dir), false);
+    assert.ok(await exists(join(work.dir, "../model.onnx")), "the wrapped graph stays cached");
+    const wrapped = (await Deno.stat(join(work.dir, "../model.onnx"))).size;
     assert.ok(wrapped < 100_000, `the wrapped graph holds no weights (${wrapped} bytes)`);
   }));
 

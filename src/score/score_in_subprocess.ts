@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { getLog } from "../log/mod.ts";
 import { reportFromJson } from "./report_json.ts";
 import type { ScoreReport } from "./score_model.ts";
+import { removeRunDirs } from "./work_dir.ts";
 
 /** The project root (where deno.json and tasks/ are). */
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -23,7 +24,7 @@ export const DEFAULT_SCORE_TIMEOUT_MS = 720_000;
 export interface ScoreInSubprocessOptions {
   /** Kill the child and score `Infinity` after this long. @default 720000 */
   timeoutMs?: number;
-  /** Scoring cache (`--validator.cache_dir`). @default the child's default */
+  /** Scoring cache (`--validator.cache_dir`); when given, a killed child's run directory is removed. @default the child's default */
   cacheDir?: string;
   /** Tokenizer directory that overrides the model's. */
   tokenizerDir?: string;
@@ -124,6 +125,8 @@ export async function scoreInSubprocess(
       new Response(child.stdout).text(),
       new Response(child.stderr).text(),
     ]);
+    // A killed child leaves its run directory (hard links) behind.
+    if (killedFor !== undefined && options.cacheDir !== undefined) await removeRunDirs(options.cacheDir, child.pid);
     if (killedFor === "signal") throw options.signal?.reason;
     if (killedFor === "timeout") {
       const error = `Scoring timed out after ${Math.round(timeoutMs / 1000)} s; the scoring process was killed`;

@@ -5,9 +5,11 @@
  * are symlinks into `blobs/`), but accepts hard links in the graph's own
  * directory. So each model gets `<cache_dir>/v2-<sha256 of the original
  * graph>/` holding the wrapped graph (`model.onnx`, cached: it depends only on
- * the original graph) and hard links to its weight files, refreshed on every
- * use and removed after scoring so they never pin deleted blobs. No weight
- * bytes are copied; the cache must be on the model cache's filesystem.
+ * the original graph); each run gets its own `run-<pid>-<id>/` inside it with
+ * hard links to that graph and to the weight files, removed after scoring (or,
+ * for a killed run, by the parent or the next run) so links never pin deleted
+ * blobs. No weight bytes are copied; the cache must be on the model cache's
+ * filesystem.
  *
  * @module
  */
@@ -25,20 +27,23 @@ export const WRAPPED_GRAPH = "model.onnx";
 
 /** A work directory ready for ONNX Runtime. */
 export interface WorkDir {
-  /** The directory. */
+  /** This run's directory (the wrapped graph and the weight files, all hard links). */
   readonly dir: string;
-  /** The wrapped graph's path. */
+  /** The wrapped graph's path in {@linkcode WorkDir.dir}. */
   readonly graphPath: string;
   /** The wrapped graph (decoded). */
   readonly model: Model;
   /** Whether the wrapped graph came from the cache. */
   readonly cached: boolean;
-  /** Removes the hard links (keeps the wrapped graph). */
+  /** Removes this run's directory and its hard links (the cached wrapped graph stays). */
   releaseLinks(): Promise<void>;
 }
 
 /** Options of {@linkcode prepareWorkDir}. */
 export interface PrepareWorkDirOptions extends LogProbHeadOptions {}
+
+/** Run directories older than this are left-overs of killed runs and are removed. */
+const STALE_RUN_MS = 6 * 3600_000;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -83,9 +88,47 @@ async function linkInto(source: string, target: string): Promise<void> {
   await Deno.rename(temp, target);
 }
 
+/** The run directory name prefix of a process. */
+function runPrefix(pid: number): string {
+  return `run-${pid}-`;
+}
+
 /**
- * Wraps a model with the log-prob head (or takes the cached wrapped graph)
- * and hard-links its weight files into its work directory.
+ * Removes run directories (and so their hard links) left by a process that
+ * was killed, or by any process when they are older than a few hours.
+ *
+ * @param pid only this process's run directories (regardless of age)
+ */
+export async function removeRunDirs(cacheDir: string, pid?: number): Promise<number> {
+  let removed = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(cacheDir));
+  } catch {
+    return 0;
+  }
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!entry.isDirectory || !entry.name.startsWith(`${HEAD_VERSION}-`)) continue;
+    const modelDir = join(cacheDir, entry.name);
+    for await (const run of Deno.readDir(modelDir)) {
+      if (!run.isDirectory || !run.name.startsWith("run-")) continue;
+      const path = join(modelDir, run.name);
+      const stale = pid === undefined &&
+        now - ((await Deno.lstat(path).catch(() => undefined))?.mtime?.getTime() ?? now) > STALE_RUN_MS;
+      if (stale || (pid !== undefined && run.name.startsWith(runPrefix(pid)))) {
+        await Deno.remove(path, { recursive: true }).catch(() => {});
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
+/**
+ * Wraps a model with the log-prob head (or takes the cached wrapped graph),
+ * and makes this run's directory: hard links to the wrapped graph and to the
+ * model's weight files, so concurrent runs never share links.
  *
  * @throws {ModelError} when the graph cannot be wrapped
  * @throws {ScoreRuntimeError} when the cache is not writable or not on the model's filesystem
@@ -96,7 +139,7 @@ export async function prepareWorkDir(
   options: PrepareWorkDirOptions = {},
 ): Promise<WorkDir> {
   const dir = join(cacheDir, `${HEAD_VERSION}-${source.key}`);
-  const graphPath = join(dir, WRAPPED_GRAPH);
+  const cachedGraph = join(dir, WRAPPED_GRAPH);
   const model = addLogProbHead(source.model, options);
   try {
     await Deno.mkdir(dir, { recursive: true });
@@ -106,28 +149,26 @@ export async function prepareWorkDir(
       cause: error,
     });
   }
-  const cached = await exists(graphPath);
+  await removeRunDirs(cacheDir);
+  const cached = await exists(cachedGraph);
   if (!cached) {
-    const temp = `${graphPath}.${crypto.randomUUID()}.incomplete`;
+    const temp = `${cachedGraph}.${crypto.randomUUID()}.incomplete`;
     await Deno.writeFile(temp, encodeModel(model));
-    await Deno.rename(temp, graphPath);
+    await Deno.rename(temp, cachedGraph);
   }
-  const links = [...source.links];
-  for (const link of links) {
-    if (link.location === WRAPPED_GRAPH) {
-      throw new ModelError(`External data location "${link.location}" is reserved for the wrapped graph`);
-    }
-    await linkInto(link.path, join(dir, link.location));
-  }
-  return {
-    dir,
-    graphPath,
-    model,
-    cached,
-    async releaseLinks() {
-      for (const link of links) {
-        await Deno.remove(join(dir, link.location)).catch(() => {});
+  const runDir = join(dir, `${runPrefix(Deno.pid)}${crypto.randomUUID().slice(0, 8)}`);
+  const release = () => Deno.remove(runDir, { recursive: true }).catch(() => {});
+  try {
+    await linkInto(cachedGraph, join(runDir, WRAPPED_GRAPH));
+    for (const link of source.links) {
+      if (link.location === WRAPPED_GRAPH) {
+        throw new ModelError(`External data location "${link.location}" is reserved for the wrapped graph`);
       }
-    },
-  };
+      await linkInto(link.path, join(runDir, link.location));
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { dir: runDir, graphPath: join(runDir, WRAPPED_GRAPH), model, cached, releaseLinks: release };
 }
