@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Competition } from "../eval/competitions.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import { ModelCheckError } from "./errors.ts";
 import { parseModelConfig } from "./model_config.ts";
@@ -50,6 +51,19 @@ export const SN37_ALLOWED_ARCHITECTURES: readonly string[] = [
 
 /** The norm limits of every current SN37 competition. */
 export const SN37_NORM_CONSTRAINTS: NormConstraints = { soft: 200, softPercentThreshold: 0.15, hard: 1000 };
+
+/**
+ * The constraints of a competition from the competition table: its parameter bounds, with the
+ * architectures and norm limits every SN37 competition shares (the table does not carry them).
+ */
+export function constraintsFor(competition: Pick<Competition, "minParameters" | "maxParameters">): ModelConstraints {
+  return {
+    minParameters: competition.minParameters,
+    maxParameters: competition.maxParameters,
+    allowedArchitectures: SN37_ALLOWED_ARCHITECTURES,
+    norms: SN37_NORM_CONSTRAINTS,
+  };
+}
 
 /** What the checks measured. */
 export interface ModelCheckReport {

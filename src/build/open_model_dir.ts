@@ -9,7 +9,8 @@
 import { type Device, parseDevice, resolveDevice } from "../score/device.ts";
 import { findGraph, type ModelSource, openOnnxModel } from "../score/model_source.ts";
 import type { AttentionKind, ComputeDtype } from "./build_graph.ts";
-import { hasSafetensorsCheckpoint } from "./checkpoint.ts";
+import { checkModel, type ModelConstraints } from "./check_model.ts";
+import { hasSafetensorsCheckpoint, openCheckpoint } from "./checkpoint.ts";
 import { ModelFormatError } from "./errors.ts";
 import { openSafetensorsModel } from "./open_safetensors_model.ts";
 
@@ -26,6 +27,13 @@ export interface OpenModelDirOptions {
   computeDtype?: ComputeDtype;
   /** Attention form of a built graph. @default "gqa" */
   attention?: AttentionKind;
+  /**
+   * Competition constraints to check a safetensors checkpoint against before building (parameter count,
+   * architecture, weight norms; see `checkModel`). @default no checks
+   */
+  constraints?: ModelConstraints;
+  /** Cancels the weight-norm check. */
+  signal?: AbortSignal;
 }
 
 /** The compute dtype for a device (`auto` is resolved by probing, as the scorer does). */
@@ -53,11 +61,19 @@ async function hasOnnxGraph(dir: string): Promise<boolean> {
  * Opens a model directory: its ONNX export, or a graph built over its safetensors checkpoint.
  *
  * @throws {ModelFormatError} when the directory holds neither
+ * @throws {ModelCheckError} when `constraints` are given and the checkpoint fails them
  * @throws the errors of `openOnnxModel` and `openSafetensorsModel`
  */
 export async function openModelDir(dir: string, options: OpenModelDirOptions): Promise<ModelSource> {
   if (await hasOnnxGraph(dir)) return await openOnnxModel(dir);
   if (await hasSafetensorsCheckpoint(dir)) {
+    if (options.constraints) {
+      await checkModel(
+        await openCheckpoint(dir),
+        options.constraints,
+        options.signal ? { signal: options.signal } : {},
+      );
+    }
     return await openSafetensorsModel(dir, {
       cacheDir: options.cacheDir,
       computeDtype: options.computeDtype ?? await computeDtypeFor(options.device),
