@@ -106,3 +106,21 @@ Deno.test("a query at a block whose state is pruned fails as on a pruned node", 
     assert.ok(await api.rpc.state.getStorage(api.query.system.number.key(), devnet.chain.best.hash));
   });
 });
+
+Deno.test("with a finality lag, a watched transaction is in a block first and finalized only when finality catches up", async () => {
+  await withDevnet({ miners: 1, validators: 1, finalityLag: 2 }, async (devnet, client) => {
+    const api = client.api as any;
+    let settled = false;
+    const submitted = submitExtrinsic(client, api.tx.system.remark("0x05"), devnet.neurons[0]!.coldkey, {
+      waitForFinalization: true,
+    }).finally(() => settled = true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(devnet.bestNumber, 1, "included in block 1");
+    assert.equal(settled, false, "not finalized yet");
+    assert.equal((await api.rpc.chain.getFinalizedHead()).toHex(), devnet.genesisHash);
+    devnet.mine(2);
+    const result = await submitted;
+    assert.equal(result.finalized, true);
+    assert.equal(result.blockHash, devnet.chain.block(1)!.hash);
+  });
+});

@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
 import { TypeRegistry } from "@polkadot/types";
 import { Metadata } from "@polkadot/types/metadata";
+import type { RuntimeVersion } from "@polkadot/types/interfaces";
 import { hexToU8a, u8aToHex } from "@polkadot/util";
 
 /** The package the metadata comes from. */
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   const v14 = metadata.asV14;
   const system = v14.pallets.find((p) => p.name.toString() === "System")!;
   const versionConstant = system.constants.find((c) => c.name.toString() === "Version")!;
-  const runtimeVersion = registry.createType("RuntimeVersion", versionConstant.value.toU8a(true));
+  const runtimeVersion = registry.createType<RuntimeVersion>("RuntimeVersion", versionConstant.value.toU8a(true));
 
   const metadataFile = "subtensor_spec233.scale";
   await Deno.writeFile(new URL(metadataFile, OUT_DIR), bytes);
