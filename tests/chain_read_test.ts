@@ -135,3 +135,15 @@ Deno.test("a snapshot pinned to an older block sees that block's state; block ha
     );
   });
 });
+
+Deno.test("commitments are read in pages: 10 entries with pages of 3 take 4 key pages", async () => {
+  await withDevnet({ miners: 9, validators: 1 }, async (devnet, client) => {
+    devnet.edit((state) => {
+      for (const n of devnet.neurons) writeCommitment(state, n.hotkey.address, [raw(`ns:m${n.uid}:c:h:1`)]);
+    });
+    devnet.resetRpcCalls();
+    const snapshot = await readChainSnapshot(client, { netuid: NETUID, pageSize: 3 });
+    assert.deepEqual(snapshot.commitments.map((c) => c.uid), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(devnet.rpcCalls().get("state_getKeysPaged"), 4);
+  });
+});

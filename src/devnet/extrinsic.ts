@@ -15,20 +15,19 @@ import type { DevnetRuntime } from "./runtime.ts";
 
 /** A JSON-RPC error a node returns for a refused transaction. */
 export class PoolError extends Error {
-  /** The JSON-RPC error code (1001 bad format, 1010 invalid, 1012 banned, 1013 already imported, 1014 priority). */
+  /** The JSON-RPC error code (1001 bad format, 1010 invalid, 1013 already imported, 1014 priority too low). */
   readonly code: number;
+  /** The JSON-RPC error message (without the data). */
+  readonly rpcMessage: string;
   /** The JSON-RPC error data. */
   readonly data: string | undefined;
 
   constructor(code: number, message: string, data?: string) {
     super(data === undefined ? message : `${message}: ${data}`);
     this.code = code;
-    this.data = data;
     this.rpcMessage = message;
+    this.data = data;
   }
-
-  /** The JSON-RPC error message (without the data). */
-  readonly rpcMessage: string;
 }
 
 /** `1010 Invalid Transaction` with the node's text for an `InvalidTransaction` variant. */

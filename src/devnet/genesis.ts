@@ -6,7 +6,7 @@
  */
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { stringToU8a, u8aToHex } from "@polkadot/util";
+import { stringToU8a } from "@polkadot/util";
 import { blake2AsU8a, cryptoWaitReady } from "@polkadot/util-crypto";
 import { EventSink } from "./events.ts";
 import type { BlockContext } from "./pallets/context.ts";
@@ -163,9 +163,4 @@ export function setStake(state: State, netuid: number, hotkey: string, coldkey: 
   const staking = state.read(SUBTENSOR, "StakingHotkeys", coldkey) as unknown as { toString(): string }[];
   const list = staking.map((a) => a.toString());
   if (!list.includes(hotkey)) state.write(SUBTENSOR, "StakingHotkeys", [coldkey], [...list, hotkey]);
-}
-
-/** Hex of a key's public bytes. */
-export function publicHex(pair: KeyringPair): string {
-  return u8aToHex(pair.publicKey);
 }

@@ -6,8 +6,7 @@
  * @module
  */
 import type { Codec } from "@polkadot/types/types";
-import { compactToU8a, u8aConcat, u8aToHex } from "@polkadot/util";
-import { encodeAddress } from "@polkadot/util-crypto";
+import { compactToU8a, u8aConcat } from "@polkadot/util";
 import { big, SUBTENSOR } from "./pallets/context.ts";
 import { hotkeyAt, nextEpochBlock, ownerOf, readVector, stakeOf, subnetExists, subnets } from "./pallets/subtensor.ts";
 import { nonceOf } from "./pallets/system.ts";
@@ -176,11 +175,3 @@ function hyperparamsV2(state: State, netuid: number): Uint8Array {
     .bool(false); // user_liquidity_enabled
   return w.finish();
 }
-
-/** An SS58 address (prefix 42) of a 32-byte key. */
-export function toAddress(key: Uint8Array): string {
-  return encodeAddress(key, 42);
-}
-
-/** Hex of bytes (re-exported for the RPC layer). */
-export const hex: (bytes: Uint8Array) => string = (bytes) => u8aToHex(bytes);

@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { u8aToHex } from "@polkadot/util";
-import { decodeAddress, encodeAddress } from "@polkadot/util-crypto";
 import type { Call } from "@polkadot/types/interfaces";
 import type { Vec } from "@polkadot/types";
 import type { AccountId32 } from "@polkadot/types/interfaces";
@@ -263,14 +261,4 @@ export function runEpoch(ctx: BlockContext, netuid: number): void {
   const permits = new Array<boolean>(n).fill(false);
   for (const { uid } of order) permits[uid] = true;
   state.write(SUBTENSOR, "ValidatorPermit", [netuid], permits);
-}
-
-/** An SS58 address from a public key or address. */
-export function ss58(value: string | Uint8Array): string {
-  return encodeAddress(typeof value === "string" ? decodeAddress(value) : value, 42);
-}
-
-/** Hex of a public key. */
-export function publicKeyHex(address: string): string {
-  return u8aToHex(decodeAddress(address));
 }

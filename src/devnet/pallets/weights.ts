@@ -11,7 +11,7 @@ import type { Bytes, Vec } from "@polkadot/types";
 import type { Call } from "@polkadot/types/interfaces";
 import type { Codec } from "@polkadot/types/types";
 import { u8aEq, u8aToHex } from "@polkadot/util";
-import { blake2AsU8a, decodeAddress, encodeAddress } from "@polkadot/util-crypto";
+import { blake2AsU8a, decodeAddress } from "@polkadot/util-crypto";
 import { customInvalid } from "../extrinsic.ts";
 import type { State } from "../state.ts";
 import { timelockDecrypt } from "../timelock.ts";
@@ -306,9 +306,4 @@ function decryptPayload(
       return undefined;
     }
   }
-}
-
-/** An SS58 address (prefix 42) of a public key. */
-export function addressOf(publicKey: Uint8Array): string {
-  return encodeAddress(publicKey, 42);
 }
