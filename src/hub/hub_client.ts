@@ -135,7 +135,7 @@ export class HubClient {
       for (let hops = 0;; hops++) {
         const headers: Record<string, string> = { "accept-encoding": "identity" };
         if (offset > 0) headers.range = `bytes=${offset}-`;
-        response = await this.#request(url, { signal, headers, redirect: "manual" });
+        response = await untilAborted(this.#request(url, { signal, headers, redirect: "manual" }), signal);
         if (!REDIRECTS.has(response.status)) break;
         await response.body?.cancel();
         const location = response.headers.get("location");
@@ -145,7 +145,7 @@ export class HubClient {
     } finally {
       clearTimeout(headerTimer);
     }
-    if (!response.ok) throw await httpError(response, url);
+    if (!response.ok) throw await untilAborted(httpError(response, url), AbortSignal.timeout(this.#requestTimeoutMs));
     if (response.body === null) throw new HubHttpError(response.status, url, `Empty body from ${url}`);
     let start = 0;
     if (response.status === 206) {
@@ -168,9 +168,8 @@ export class HubClient {
   /** A quick reachability probe: `GET /api/models?limit=1`. Resolves to the status and the time taken. */
   async ping(options: { signal?: AbortSignal | undefined } = {}): Promise<{ status: number; ms: number }> {
     const started = performance.now();
-    const response = await this.#request(`${this.hubUrl}/api/models?limit=1`, {
-      signal: this.#deadline(options.signal),
-    });
+    const signal = this.#deadline(options.signal);
+    const response = await untilAborted(this.#request(`${this.hubUrl}/api/models?limit=1`, { signal }), signal);
     await response.body?.cancel();
     return { status: response.status, ms: performance.now() - started };
   }
@@ -187,6 +186,28 @@ export class HubClient {
     }
     return this.#fetch(url, { ...init, headers });
   }
+}
+
+/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function httpError(response: Response, url: string): Promise<HubHttpError> {
@@ -235,7 +256,10 @@ function parseRevision(body: unknown, repo: string, revision: string, url: strin
   return { repo, revision, commit: sha, files, totalBytes: files.reduce((sum, f) => sum + f.size, 0) };
 }
 
-/** Wraps a body so that a read waiting longer than `ms` aborts the request. */
+/**
+ * Wraps a body so that a read waiting longer than `ms` fails with a `TimeoutError` and aborts the
+ * request. The read is raced against the timer: an abort alone does not always end a pending read.
+ */
 function withIdleTimeout(
   body: ReadableStream<Uint8Array>,
   ms: number,
@@ -244,12 +268,17 @@ function withIdleTimeout(
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(out) {
-      const timer = setTimeout(
-        () => controller.abort(new DOMException(`No bytes for ${ms} ms`, "TimeoutError")),
-        ms,
-      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new DOMException(`No bytes for ${ms} ms`, "TimeoutError");
+          controller.abort(error);
+          reader.cancel(error).catch(() => {});
+          reject(error);
+        }, ms);
+      });
       try {
-        const { done, value } = await reader.read();
+        const { done, value } = await Promise.race([reader.read(), idle]);
         if (done) out.close();
         else out.enqueue(value);
       } catch (error) {
