@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { ModelId as ChainModelId } from "../src/chain/model_id.ts";
 import { startHubsim } from "../src/hubsim/mod.ts";
 import {
   DiskSpaceError,
@@ -194,6 +195,22 @@ Deno.test("unknown repositories, revisions, competitions and malformed ids are t
   await rejectsWith(fetchModel(ref("acme/tiny-onnx", "main", { competitionId: 42 }), s.options), "unknown_competition");
   await rejectsWith(fetchModel(ref("acme/../etc"), s.options), "invalid_id");
   await rejectsWith(fetchModel({ namespace: "a", name: "b", commit: "../x" }, s.options), "invalid_id");
+  await rejectsWith(fetchModel({ namespace: "acme", name: "tiny-onnx", commit: null }, s.options), "invalid_id");
+  assert.equal(s.hub.requests.count((r) => r.route !== "model-info"), 0);
+});
+
+Deno.test("fetchModel accepts the chain stage's parsed model ids as they are", async () => {
+  await using s = await setup();
+  const expected = HASHES["acme/tiny-onnx"]!;
+  const id: ChainModelId = {
+    namespace: "acme",
+    name: "tiny-onnx",
+    commit: "main",
+    secureHash: expected.secure_hashes[HOTKEY]!,
+    competitionId: 99,
+  };
+  const model = await fetchModel(id, { ...s.options, hotkey: HOTKEY });
+  assert.equal(model.hash, "ok");
 });
 
 Deno.test("a download that would not fit the disk is refused before any weight byte", async () => {

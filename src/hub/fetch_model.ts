@@ -7,28 +7,18 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { getCompetition } from "../eval/competitions.ts";
-import { createProgress, formatAmount, getLog } from "../log/mod.ts";
-import { blobNameOf, downloadBlob } from "./_download_blob.ts";
-import { linkIntoSnapshot, mapPool, missingSnapshotFiles } from "./_snapshot_files.ts";
-import { DiskSpaceError, MinerModelError, type MinerModelReason } from "./errors.ts";
-import { type FileSelection, type ModelLayout, selectModelFiles } from "./file_selection.ts";
-import { freeDiskBytes } from "./free_disk.ts";
-import {
-  type ManifestFile,
-  readManifest,
-  readRef,
-  repoCachePaths,
-  type SnapshotManifest,
-  writeManifest,
-  writeRef,
-} from "./hf_cache.ts";
-import { HubClient, type RemoteFile, type RemoteRevision } from "./hub_client.ts";
+import { getLog } from "../log/mod.ts";
+import { type FetchedFiles, fromCache } from "./_from_cache.ts";
+import { fromHub, hubFailure } from "./_from_hub.ts";
+import { MinerModelError, type MinerModelReason } from "./errors.ts";
+import type { ModelLayout } from "./file_selection.ts";
+import type { ManifestFile } from "./hf_cache.ts";
+import { HubClient, type RemoteRevision } from "./hub_client.ts";
 import { describeInvalidRef, type ModelRef, repoIdOf } from "./model_ref.ts";
 import { quarantineModel } from "./quarantine.ts";
-import { HubHttpError, type RetryOptions, TransferError } from "./retry.ts";
-import { computeModelHash, secureHashOf } from "./secure_hash.ts";
+import type { RetryOptions } from "./retry.ts";
+import { secureHashOf } from "./secure_hash.ts";
 
 /** The verdict of the secure hash check. */
 export type HashVerdict = "ok" | "mismatch" | "unchecked";
@@ -113,7 +103,7 @@ export interface FetchedModel {
 export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Promise<FetchedModel> {
   const started = performance.now();
   const repo = repoIdOf(ref);
-  const revision = ref.commit;
+  const revision = ref.commit ?? "None";
   const log = getLog("hub").with({ repo, revision, ...(options.uid === undefined ? {} : { uid: options.uid }) });
   const fail = (
     reason: MinerModelReason,
@@ -142,9 +132,9 @@ export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Pro
   }
   const modelDir = options.modelDir;
 
-  let result: Omit<FetchedModel, "seconds" | "hash" | "secureHash">;
+  let result: FetchedFiles;
   if (options.offline) {
-    result = await fromCache(ref, modelDir, maxBytes, options, fail);
+    result = await fromCache(ref, revision, modelDir, maxBytes, options, fail);
   } else {
     const client = new HubClient({
       hubUrl: options.hubUrl,
@@ -206,304 +196,4 @@ export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Pro
     );
   }
   return { ...result, secureHash, hash, seconds: (performance.now() - started) / 1000 };
-}
-
-type Fail = (
-  reason: MinerModelReason,
-  message: string,
-  extra?: { commit?: string; details?: Record<string, unknown>; cause?: unknown },
-) => MinerModelError;
-
-function hubFailure(
-  error: unknown,
-  action: string,
-  fail: Fail,
-  signal: AbortSignal | undefined,
-  commit?: string,
-): unknown {
-  if (signal?.aborted) return signal.reason ?? error;
-  const extra = { ...(commit === undefined ? {} : { commit }), cause: error };
-  if (error instanceof HubHttpError) {
-    if (error.code === "RepoNotFound" || (error.status === 404 && error.code === undefined)) {
-      return fail("repo_not_found", `${action}: the repository does not exist or is not accessible`, extra);
-    }
-    if (error.code === "RevisionNotFound") return fail("revision_not_found", `${action}: no such revision`, extra);
-    if (error.code === "EntryNotFound") return fail("missing_files", `${action}: ${error.message}`, extra);
-    if (!error.retryable) return fail("hub_refused", `${action}: ${error.message}`, extra);
-    return fail("download_failed", `${action}: ${error.message} (retries exhausted)`, extra);
-  }
-  if (error instanceof TransferError) {
-    return fail(
-      error.kind === "corrupt" ? "corrupt_download" : "download_failed",
-      `${action}: ${error.message} (retries exhausted)`,
-      extra,
-    );
-  }
-  if (error instanceof DiskSpaceError || error instanceof MinerModelError) return error;
-  if (error instanceof Deno.errors.NotCapable) return error;
-  return fail("download_failed", `${action}: ${(error as Error)?.message ?? String(error)}`, extra);
-}
-
-async function fromHub(
-  client: HubClient,
-  remote: RemoteRevision,
-  modelDir: string,
-  options: FetchModelOptions,
-  fail: Fail,
-  log: ReturnType<typeof getLog>,
-): Promise<Omit<FetchedModel, "seconds" | "hash" | "secureHash">> {
-  const { repo, commit } = remote;
-  const paths = repoCachePaths(modelDir, repo);
-  const dir = join(paths.snapshots, commit);
-  const byPath = new Map(remote.files.map((f) => [f.path, f]));
-  const layoutWanted = options.layout ?? "auto";
-
-  // Cached and verified before: nothing to download.
-  const manifest = await readManifest(modelDir, repo, commit);
-  if (
-    manifest !== undefined && (layoutWanted === "auto" || layoutWanted === manifest.layout) &&
-    (await missingSnapshotFiles(dir, manifest.files)).length === 0
-  ) {
-    await writeRef(modelDir, repo, remote.revision, commit);
-    const modelHash = options.rehash
-      ? await computeModelHash(dir, manifest.files.map((f) => f.path), { signal: options.signal })
-      : manifest.modelHash;
-    log.debug("Model is in the cache", { commit });
-    return {
-      ...summary(manifest, dir, modelHash, remote.revision),
-      totalBytes: remote.totalBytes,
-      receivedBytes: 0,
-      cached: true,
-    };
-  }
-
-  const digests = new Map<string, string>();
-  let received = 0;
-  const fetchOne = async (
-    file: RemoteFile,
-    onBytes?: (n: number) => void,
-    onRetry?: (e: unknown, a: number, d: number) => void,
-  ) => {
-    try {
-      const result = await downloadBlob(client, {
-        repo,
-        commit,
-        file,
-        blobsDir: paths.blobs,
-        locksDir: paths.locks,
-      }, { retry: options.retry, signal: options.signal, onBytes, onRetry });
-      received += result.receivedBytes;
-      if (result.sha256 !== undefined) digests.set(file.path, result.sha256);
-      await linkIntoSnapshot(result.path, join(dir, file.path));
-    } catch (error) {
-      throw hubFailure(error, `Cannot download "${file.path}" of model "${repo}"`, fail, options.signal, commit);
-    }
-  };
-  const retryLog = (path: string) => (error: unknown, attempt: number, delayMs: number) =>
-    log.warn(`Retrying "${path}" in ${(delayMs / 1000).toFixed(1)} s`, { attempt, error: (error as Error).message });
-
-  // Small JSON files the selection reads (safetensors layout) are fetched first.
-  const readJson = async (path: string): Promise<unknown> => {
-    const file = byPath.get(path);
-    if (file === undefined) return undefined;
-    await fetchOne(file, undefined, retryLog(path));
-    try {
-      return JSON.parse(await Deno.readTextFile(join(dir, path)));
-    } catch {
-      return undefined;
-    }
-  };
-  const selection: FileSelection = await selectModelFiles([...byPath.keys()], { layout: layoutWanted, readJson });
-  if (selection.missing.length > 0) {
-    throw fail(
-      "missing_files",
-      `Cannot use model "${repo}" at commit ${commit}: missing ${selection.missing.map((m) => `"${m}"`).join(", ")}`,
-      { commit, details: { missing: selection.missing, layout: selection.layout } },
-    );
-  }
-  const files = selection.files.map((p) => byPath.get(p)!);
-
-  // Free disk before the first weight byte.
-  let needed = 0;
-  for (const file of files) {
-    const blobPath = join(paths.blobs, blobNameOf(file));
-    const present = await sizeOf(blobPath);
-    if (present === file.size) continue;
-    needed += file.size - Math.min(file.size, (await sizeOf(`${blobPath}.incomplete`)) ?? 0);
-  }
-  const margin = options.freeSpaceMarginBytes ?? 1024 ** 3;
-  if (needed > 0) {
-    const free = await freeDiskBytes(modelDir);
-    if (free < needed + margin) {
-      throw new DiskSpaceError(
-        `Cannot download model "${repo}": it needs ${formatAmount(needed, "bytes")} plus a ${
-          formatAmount(margin, "bytes")
-        } margin, ${formatAmount(free, "bytes")} free in "${modelDir}"`,
-        needed + margin,
-        free,
-        { hint: "Free disk space or run `deno task gc`; --validator.model_dir moves the cache" },
-      );
-    }
-  }
-
-  const progress = options.progress === false || needed === 0
-    ? undefined
-    : createProgress(`Downloading ${repo}`, { total: needed, unit: "bytes" });
-  try {
-    await mapPool(
-      files,
-      options.concurrency ?? 4,
-      (file) => fetchOne(file, (n) => progress?.advance(n), retryLog(file.path)),
-    );
-  } catch (error) {
-    progress?.fail();
-    throw error;
-  }
-  progress?.done(`Downloaded ${repo}: ${formatAmount(received, "bytes")}`);
-
-  const modelHash = await computeModelHash(dir, selection.files, { sha256: digests, signal: options.signal });
-  const manifestFiles: ManifestFile[] = [];
-  for (const file of files) {
-    manifestFiles.push({
-      path: file.path,
-      size: file.size,
-      blob: blobNameOf(file),
-      sha256: digests.get(file.path) ?? file.lfsSha256 ?? "",
-    });
-  }
-  const written: SnapshotManifest = {
-    version: 1,
-    repo,
-    commit,
-    layout: selection.layout,
-    files: manifestFiles,
-    totalBytes: remote.totalBytes,
-    modelHash,
-    fetchedAt: new Date().toISOString(),
-  };
-  await writeManifest(modelDir, written);
-  await writeRef(modelDir, repo, remote.revision, commit);
-  log.info(`Fetched ${repo} at ${commit.slice(0, 12)}`, {
-    files: files.length,
-    bytes: written.files.reduce((s, f) => s + f.size, 0),
-    received,
-  });
-  return {
-    ...summary(written, dir, modelHash, remote.revision),
-    totalBytes: remote.totalBytes,
-    receivedBytes: received,
-    cached: received === 0,
-  };
-}
-
-async function fromCache(
-  ref: ModelRef,
-  modelDir: string,
-  maxBytes: number | undefined,
-  options: FetchModelOptions,
-  fail: Fail,
-): Promise<Omit<FetchedModel, "seconds" | "hash" | "secureHash">> {
-  const repo = repoIdOf(ref);
-  const commit = await readRef(modelDir, repo, ref.commit);
-  const notCached = (what: string, extra: { commit?: string } = {}) =>
-    fail("not_cached", `Cannot use model "${repo}" at "${ref.commit}" offline: ${what}`, extra);
-  if (commit === undefined) throw notCached("the revision is not in the cache");
-  const dir = join(repoCachePaths(modelDir, repo).snapshots, commit);
-  const manifest = await readManifest(modelDir, repo, commit);
-  if (manifest !== undefined && (options.layout ?? "auto") !== "auto" && manifest.layout !== options.layout) {
-    throw notCached(`the cached files are the ${manifest.layout} layout`, { commit });
-  }
-  if (manifest !== undefined) {
-    const missing = await missingSnapshotFiles(dir, manifest.files);
-    if (missing.length > 0) throw notCached(`files are missing from the cache: ${missing.join(", ")}`, { commit });
-    if (maxBytes !== undefined && manifest.totalBytes > maxBytes) {
-      throw fail(
-        "too_large",
-        `Cannot use model "${repo}": size is ${manifest.totalBytes} bytes, limit is ${maxBytes} bytes`,
-        {
-          commit,
-        },
-      );
-    }
-    const modelHash = options.rehash
-      ? await computeModelHash(dir, manifest.files.map((f) => f.path), { signal: options.signal })
-      : manifest.modelHash;
-    return {
-      ...summary(manifest, dir, modelHash, ref.commit),
-      totalBytes: manifest.totalBytes,
-      receivedBytes: 0,
-      cached: true,
-    };
-  }
-  // A snapshot written by another tool: select from what is on disk and hash it.
-  let listing: string[];
-  try {
-    listing = await listSnapshot(dir, "");
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw notCached("the snapshot is not in the cache", { commit });
-    throw error;
-  }
-  const selection = await selectModelFiles(listing, {
-    layout: options.layout ?? "auto",
-    readJson: async (path) => JSON.parse(await Deno.readTextFile(join(dir, path))),
-  });
-  if (selection.missing.length > 0) {
-    throw notCached(`files are missing from the cache: ${selection.missing.join(", ")}`, { commit });
-  }
-  const files: ManifestFile[] = [];
-  for (const path of selection.files) {
-    files.push({ path, size: (await Deno.stat(join(dir, path))).size, blob: "", sha256: "" });
-  }
-  const bytes = files.reduce((s, f) => s + f.size, 0);
-  if (maxBytes !== undefined && bytes > maxBytes) {
-    throw fail("too_large", `Cannot use model "${repo}": size is ${bytes} bytes, limit is ${maxBytes} bytes`, {
-      commit,
-    });
-  }
-  const modelHash = await computeModelHash(dir, selection.files, { signal: options.signal });
-  return {
-    repo,
-    revision: ref.commit,
-    commit,
-    dir,
-    layout: selection.layout,
-    files,
-    bytes,
-    totalBytes: 0,
-    receivedBytes: 0,
-    modelHash,
-    cached: true,
-  };
-}
-
-function summary(manifest: SnapshotManifest, dir: string, modelHash: string, revision: string) {
-  return {
-    repo: manifest.repo,
-    revision,
-    commit: manifest.commit,
-    dir,
-    layout: manifest.layout,
-    files: manifest.files,
-    bytes: manifest.files.reduce((s, f) => s + f.size, 0),
-    modelHash,
-  };
-}
-
-async function sizeOf(path: string): Promise<number | undefined> {
-  try {
-    return (await Deno.stat(path)).size;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
-async function listSnapshot(dir: string, prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(join(dir, prefix))) {
-    const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory) out.push(...await listSnapshot(dir, rel));
-    else out.push(rel);
-  }
-  return out;
 }

@@ -21,12 +21,13 @@ import type { ModelReference } from "./gc.ts";
  * @throws {TypeError} when the document has none of the accepted shapes
  */
 export function parseReferences(document: unknown, source = "references"): ModelReference[] {
+  const chain = isObject(document) && !Array.isArray(document.references) && Array.isArray(document.commitments);
   const list = Array.isArray(document)
     ? document
     : isObject(document) && Array.isArray(document.references)
     ? document.references
-    : isObject(document) && Array.isArray(document.commitments)
-    ? document.commitments
+    : chain
+    ? (document as { commitments: unknown[] }).commitments
     : undefined;
   if (list === undefined) {
     throw new TypeError(
@@ -37,9 +38,9 @@ export function parseReferences(document: unknown, source = "references"): Model
   list.forEach((entry: unknown, i: number) => {
     if (!isObject(entry)) throw new TypeError(`Cannot read ${source}: entry ${i} is not an object`);
     const hotkey = typeof entry.hotkey === "string" ? entry.hotkey : undefined;
-    const fromChain = "modelId" in entry || "model" in entry;
+    const fromChain = chain || "modelId" in entry || "model" in entry;
     const id = fromChain ? entry.modelId ?? entry.model : entry;
-    // A commitment without a parsable model id references nothing.
+    // A commitment without a parsable model id (or without a commit) references nothing.
     if (!isObject(id)) return;
     const repo = typeof id.repo === "string"
       ? id.repo

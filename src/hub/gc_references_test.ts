@@ -17,6 +17,12 @@ Deno.test("parseReferences() reads reference lists, {references} objects and cha
     commitments: [
       { uid: 1, hotkey: "5A", modelId: { namespace: "a", name: "b", commit: "c", secureHash: "h", competitionId: 4 } },
       { uid: 2, hotkey: "5B", modelId: null, raw: "garbage" },
+      { uid: 3, hotkey: "5C", block: 9, raw: "x:y", error: "the model id has too few fields" },
+      {
+        uid: 4,
+        hotkey: "5D",
+        modelId: { namespace: "a", name: "b", commit: null, secureHash: null, competitionId: 4 },
+      },
     ],
   };
   assert.deepEqual(parseReferences(snapshot), [{ hotkey: "5A", repo: "a/b", commit: "c" }]);

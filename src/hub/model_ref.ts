@@ -14,8 +14,11 @@ export interface ModelRef {
   readonly namespace: string;
   /** Repository name. */
   readonly name: string;
-  /** The committed revision: normally a 40-hex commit sha, but any revision string is accepted. */
-  readonly commit: string;
+  /**
+   * The committed revision: normally a 40-hex commit sha, but any revision string is accepted. `null`
+   * (the literal `None` on chain) names no revision, which makes the model invalid (as in the reference).
+   */
+  readonly commit: string | null;
   /** The chain's `secure_hash` (base64), or `undefined`/`null` when absent. */
   readonly secureHash?: string | null | undefined;
   /** The competition id the model entered. */
@@ -49,6 +52,7 @@ export function describeInvalidRef(ref: ModelRef): string | undefined {
     }
   }
   const revision = ref.commit;
+  if (revision === null || revision === undefined) return "the commitment names no revision";
   if (
     typeof revision !== "string" || revision === "" || revision.length > 255 || revision.includes("..") ||
     // deno-lint-ignore no-control-regex

@@ -8,6 +8,7 @@ Deno.test("describeInvalidRef() accepts hub repository ids and revisions and nam
   assert.match(describeInvalidRef({ namespace: "a", name: "b--c", commit: "main" })!, /name "b--c"/);
   assert.match(describeInvalidRef({ namespace: "a", name: "b", commit: "../../x" })!, /revision/);
   assert.match(describeInvalidRef({ namespace: "a", name: "b", commit: "" })!, /revision/);
+  assert.match(describeInvalidRef({ namespace: "a", name: "b", commit: null })!, /no revision/);
 });
 
 Deno.test("isCommitSha() and parseRepoId() recognise exact shas and ns/name", () => {

@@ -36,6 +36,7 @@ export async function getModelSnapshot(
   options: { modelDir: string },
 ): Promise<ModelSnapshot | undefined> {
   const repo = `${ref.namespace}/${ref.name}`;
+  if (ref.commit === null) return undefined;
   const commit = await readRef(options.modelDir, repo, ref.commit);
   if (commit === undefined) return undefined;
   const manifest = await readManifest(options.modelDir, repo, commit);
