@@ -7,6 +7,10 @@
  * - `ROOT/<namespace>/<name>/…` a model repository; its files are `main`;
  * - `ROOT/datasets/<namespace>/<name>/<config>/<split>.jsonl` a dataset (rows one JSON object a line).
  *
+ * Files are re-scanned on every request; a file is re-hashed when its inode, size, mtime or ctime (at
+ * millisecond precision) change. Older commits seen by this process stay servable (small files from
+ * memory, larger ones while unchanged on disk).
+ *
  * Control endpoints (not logged, no token needed): `GET|DELETE /_hubsim/requests`,
  * `GET|POST|DELETE /_hubsim/faults` (POST a rule or an array of rules).
  *
