@@ -80,6 +80,17 @@ for (const model of ["tiny-gpt", "tiny-llama"]) {
   }
 }
 
+Deno.test("scoreModel() gives the same log-probs with the LM head at every position and at the scored ones only", async () => {
+  for (const model of ["tiny-gpt", "tiny-llama"]) {
+    const dir = join(FIXTURES, "models", model);
+    const full = await scoreModel(dir, ids, { cacheDir, device: "cpu", selectHead: false, logprobs: true });
+    const selected = await scoreModel(dir, ids, { cacheDir, device: "cpu", logprobs: true });
+    const refs = full.samples.map((s) => ({ loss: s.loss, logprobs: [...s.logprobs!] }));
+    assertMatches(selected, refs, 1e-5, `${model} selected vs full`);
+    assertMatches(full, reference.models[model].ids, 1e-4, `${model} full head vs PyTorch`);
+  }
+});
+
 Deno.test("scoreModel() uses a forced tokenizer's template and ids instead of the model's", async () => {
   const dir = join(FIXTURES, "models/tiny-llama");
   const forced = await scoreModel(dir, chat, {

@@ -63,6 +63,8 @@ export interface ScoreModelOptions {
   padding?: Padding;
   /** ONNX Runtime intra-op threads. @default ORT's choice (physical cores) */
   threads?: number;
+  /** Compute the LM head only at the scored positions when the graph allows it (see `addLogProbHead`). @default true */
+  selectHead?: boolean;
   /** Return each sample's per-token log-probs. @default false */
   logprobs?: boolean;
   /** Called after each batch with real tokens done and the total. */
@@ -109,7 +111,7 @@ export async function scoreModel(
     if (needsTokenizer(samples)) tokenizer = await loadChatTokenizer(options.tokenizerDir ?? source.dir);
     const tokenized = tokenizeSamples(samples, tokenizer);
     checkVocabulary(source, tokenized);
-    work = await prepareWorkDir(source, options.cacheDir);
+    work = await prepareWorkDir(source, options.cacheDir, { select: options.selectHead ?? true });
     log.debug("Work directory ready", { dir: work.dir, cached: work.cached });
     const device = typeof options.device === "object" ? options.device : await resolveDevice(options.device);
     deviceName = device.name;

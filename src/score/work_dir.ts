@@ -138,7 +138,7 @@ export async function prepareWorkDir(
   cacheDir: string,
   options: PrepareWorkDirOptions = {},
 ): Promise<WorkDir> {
-  const dir = join(cacheDir, `${HEAD_VERSION}-${source.key}`);
+  const dir = join(cacheDir, `${HEAD_VERSION}-${options.select === false ? "full-" : ""}${source.key}`);
   const cachedGraph = join(dir, WRAPPED_GRAPH);
   const model = addLogProbHead(source.model, options);
   try {
