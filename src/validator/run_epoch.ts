@@ -1,0 +1,244 @@
+/**
+ * One validator epoch, stage by stage: read the chain at one block, fetch and
+ * verify every eligible miner's model, score each in its own process, and turn
+ * the losses into weights (win rates with the epsilon advantage, winner takes
+ * the step, moving average, threshold). A problem with one miner is recorded
+ * in its row and never stops the epoch.
+ *
+ * @module
+ */
+import type { ChainClient } from "../chain/mod.ts";
+import { readChainSnapshot } from "../chain/mod.ts";
+import type { ChainSnapshot } from "../chain/mod.ts";
+import { type Competition, getCompetition } from "../eval/competitions.ts";
+import { fetchModels, holdModel, MinerModelError } from "../hub/mod.ts";
+import { getLog, type Log } from "../log/mod.ts";
+import { movingAverage, stepWeights, thresholdWeights, winRates } from "../mechanism/mod.ts";
+import { scoreInSubprocess, type ScoreReport } from "../score/mod.ts";
+
+/** What happened to one miner this epoch. */
+export interface MinerRow {
+  readonly uid: number;
+  readonly hotkey: string;
+  /** `namespace/name`, when the commitment parsed. */
+  readonly repo?: string;
+  /** The exact commit scored. */
+  readonly commit?: string;
+  /** Block of the commitment (the model's age). */
+  readonly commitBlock?: number;
+  /** `scored` (possibly with an infinite loss), or why it was not. */
+  readonly status: "scored" | "no-commitment" | "bad-commitment" | "other-competition" | "too-young" | "fetch-failed";
+  /** Why the model was not scored, or why its loss is infinite. */
+  readonly reason?: string;
+  /** Mean loss over the samples (`Infinity` for a model that failed). */
+  readonly loss?: number;
+  /** Share of pairwise wins against the other scored models. */
+  readonly winRate?: number;
+  /** The weight this epoch gives the uid. */
+  readonly weight: number;
+  /** Tokens per second of its scoring run. */
+  readonly tokensPerSecond?: number;
+}
+
+/** The outcome of {@linkcode runEpoch}. */
+export interface EpochResult {
+  /** The block the chain was read at. */
+  readonly block: number;
+  readonly blockHash: string;
+  readonly competition: Competition;
+  /** One row per neuron, by uid. */
+  readonly rows: readonly MinerRow[];
+  /** The moving average to keep for the next epoch (uid → weight). */
+  readonly average: ReadonlyMap<number, number>;
+  /** The weights to set (uid → weight, summing to 1, or all 0). */
+  readonly weights: ReadonlyMap<number, number>;
+}
+
+/** Options of {@linkcode runEpoch}. */
+export interface RunEpochOptions {
+  /** The reader's chain connection. */
+  reader: ChainClient;
+  netuid: number;
+  /** The competition evaluated this epoch. */
+  competitionId: number;
+  /** The competition's evaluation samples (JSONL, as `deno task score` reads them). */
+  samplesFile: string;
+  /** Model cache (Hugging Face layout). */
+  modelDir: string;
+  /** Scoring cache. */
+  cacheDir: string;
+  /** Hub base URL. @default "https://huggingface.co" */
+  hubUrl?: string | undefined;
+  /** Hub token. */
+  hubToken?: string | undefined;
+  /** Use only cached models. @default false */
+  offline?: boolean | undefined;
+  /** Scoring device. @default "auto" */
+  device?: string | undefined;
+  /** Token budget of a scoring batch. @default the scorer's */
+  batchTokens?: number | undefined;
+  /** Deadline of scoring one model. @default 720000 */
+  scoreTimeoutMs?: number | undefined;
+  /** The previous epoch's moving average. @default none (the first epoch) */
+  previousAverage?: ReadonlyMap<number, number> | undefined;
+  /** Moving-average weight of the past. @default 0.9 */
+  alpha?: number | undefined;
+  /** Entries below this share of the average get no weight. @default 0.18 */
+  threshold?: number | undefined;
+  /** Models fetched at once. @default 2 */
+  parallelFetches?: number | undefined;
+  /** Called with each scoring report as it arrives. */
+  onScored?: ((uid: number, report: ScoreReport) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** @default getLog("epoch") */
+  log?: Log | undefined;
+}
+
+interface Candidate {
+  uid: number;
+  hotkey: string;
+  block: number;
+  repo: string;
+  model: { namespace: string; name: string; commit: string | null; secureHash: string | null; competitionId: number };
+}
+
+/**
+ * Runs one epoch and returns its rows and the weights to set. Setting them is
+ * the caller's job (through its own chain connection).
+ *
+ * @throws {RangeError} for an unknown competition
+ * @throws the chain errors of reading the snapshot, and the signal's reason
+ */
+export async function runEpoch(options: RunEpochOptions): Promise<EpochResult> {
+  const log = options.log ?? getLog("epoch");
+  const competition = getCompetition(options.competitionId);
+  if (competition === undefined) {
+    throw new RangeError(`Cannot run an epoch: unknown competition ${options.competitionId}`);
+  }
+  const snapshot = await readChainSnapshot(options.reader, { netuid: options.netuid, signal: options.signal });
+  log.info(`Read subnet ${options.netuid} at block ${snapshot.block}`, {
+    neurons: snapshot.neurons.length,
+    commitments: snapshot.commitments.length,
+  });
+
+  const rows = new Map<number, MinerRow>();
+  const candidates = selectCandidates(snapshot, competition, rows);
+  log.info(`${candidates.length} models to evaluate for ${competition.name}`);
+
+  const fetched = await fetchModels(
+    candidates.map((c) => ({ uid: c.uid, hotkey: c.hotkey, model: c.model })),
+    {
+      modelDir: options.modelDir,
+      hubUrl: options.hubUrl,
+      token: options.hubToken,
+      offline: options.offline,
+      requireHash: true,
+      maxBytes: competition.maxBytes,
+      parallel: options.parallelFetches ?? 2,
+      signal: options.signal,
+    },
+  );
+
+  const scored: { uid: number; loss: number; block: number }[] = [];
+  for (const [i, outcome] of fetched.entries()) {
+    const candidate = candidates[i]!;
+    const base = { uid: candidate.uid, hotkey: candidate.hotkey, repo: candidate.repo, commitBlock: candidate.block };
+    if (!outcome.ok) {
+      const reason = outcome.error instanceof MinerModelError
+        ? `${outcome.error.reason}: ${outcome.error.message}`
+        : outcome.error.message;
+      log.warn(`uid ${candidate.uid}: model not evaluated`, { repo: candidate.repo, reason });
+      rows.set(candidate.uid, { ...base, status: "fetch-failed", reason, weight: 0 });
+      continue;
+    }
+    options.signal?.throwIfAborted();
+    const report = await scoreHeld(outcome.model.dir, options);
+    options.onScored?.(candidate.uid, report);
+    const row: MinerRow = {
+      ...base,
+      commit: outcome.model.commit,
+      status: "scored",
+      loss: report.loss,
+      tokensPerSecond: report.tokensPerSecond,
+      weight: 0,
+      ...(report.error === undefined ? {} : { reason: report.error }),
+    };
+    rows.set(candidate.uid, row);
+    scored.push({ uid: candidate.uid, loss: report.loss, block: candidate.block });
+    log.info(`uid ${candidate.uid}: loss ${Number.isFinite(report.loss) ? report.loss.toFixed(4) : "inf"}`, {
+      repo: candidate.repo,
+      seconds: Number(report.seconds.toFixed(2)),
+      ...(report.error === undefined ? {} : { error: report.error }),
+    });
+  }
+
+  const rates = winRates(scored, competition.epsilon, snapshot.block);
+  const step = scored.length > 0 ? stepWeights(rates) : new Map<number, number>();
+  const average = scored.length > 0
+    ? movingAverage(options.previousAverage, step, options.alpha ?? 0.9)
+    : new Map(options.previousAverage ?? []);
+  const weights = thresholdWeights(average, options.threshold ?? 0.18);
+  for (const [uid, row] of rows) {
+    rows.set(uid, { ...row, ...(rates.has(uid) ? { winRate: rates.get(uid)! } : {}), weight: weights.get(uid) ?? 0 });
+  }
+  return {
+    block: snapshot.block,
+    blockHash: snapshot.blockHash,
+    competition,
+    rows: [...rows.values()].sort((a, b) => a.uid - b.uid),
+    average,
+    weights,
+  };
+}
+
+function selectCandidates(snapshot: ChainSnapshot, competition: Competition, rows: Map<number, MinerRow>): Candidate[] {
+  const commitments = new Map(snapshot.commitments.map((c) => [c.uid, c]));
+  const candidates: Candidate[] = [];
+  for (const neuron of snapshot.neurons) {
+    const row = { uid: neuron.uid, hotkey: neuron.hotkey, weight: 0 };
+    const commitment = commitments.get(neuron.uid);
+    if (commitment === undefined) {
+      rows.set(neuron.uid, { ...row, status: "no-commitment" });
+      continue;
+    }
+    if ("error" in commitment) {
+      rows.set(neuron.uid, {
+        ...row,
+        commitBlock: commitment.block,
+        status: "bad-commitment",
+        reason: commitment.error,
+      });
+      continue;
+    }
+    const id = commitment.modelId;
+    const repo = `${id.namespace}/${id.name}`;
+    const described = { ...row, repo, commitBlock: commitment.block };
+    if (id.competitionId !== competition.id) {
+      rows.set(neuron.uid, { ...described, status: "other-competition", reason: `competition ${id.competitionId}` });
+      continue;
+    }
+    const age = snapshot.block - commitment.block;
+    if (age < competition.evalBlockDelay) {
+      rows.set(neuron.uid, {
+        ...described,
+        status: "too-young",
+        reason: `committed ${age} blocks ago, evaluated after ${competition.evalBlockDelay}`,
+      });
+      continue;
+    }
+    rows.set(neuron.uid, { ...described, status: "fetch-failed", reason: "not fetched" });
+    candidates.push({ uid: neuron.uid, hotkey: neuron.hotkey, block: commitment.block, repo, model: id });
+  }
+  return candidates;
+}
+
+async function scoreHeld(dir: string, options: RunEpochOptions): Promise<ScoreReport> {
+  await using _hold = await holdModel(dir, { cacheDir: options.cacheDir });
+  return await scoreInSubprocess(dir, options.samplesFile, {
+    cacheDir: options.cacheDir,
+    ...(options.scoreTimeoutMs === undefined ? {} : { timeoutMs: options.scoreTimeoutMs }),
+    ...(options.device === undefined ? {} : { device: options.device }),
+    ...(options.batchTokens === undefined ? {} : { batchTokens: options.batchTokens }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
