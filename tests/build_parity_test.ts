@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AttentionKind, openSafetensorsModel } from "../src/build/mod.ts";
-import { type IdsSample, readSamples, scoreModel } from "../src/score/mod.ts";
+import { addLogProbHead, type IdsSample, POSITIONS_INPUT, readSamples, scoreModel } from "../src/score/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const FIXTURES = join(ROOT, "tests/fixtures/safetensors");
@@ -51,4 +51,12 @@ Deno.test("scoreModel() on a built graph gives batch-of-one losses equal to batc
   const batched = await scoreModel(source, samples, { cacheDir, device: "cpu" });
   const single = await scoreModel(source, samples, { cacheDir, device: "cpu", batchTokens: 1 });
   batched.samples.forEach((s, i) => assert.ok(Math.abs(s.loss - single.samples[i]!.loss) < 1e-5));
+});
+
+Deno.test("addLogProbHead() computes the LM head of built graphs only at the scored positions", async () => {
+  for (const model of ["llama", "llama-tied-sharded", "gemma2"]) {
+    const source = await openSafetensorsModel(join(FIXTURES, model), { cacheDir });
+    const wrapped = addLogProbHead(source.model);
+    assert.ok(wrapped.graph.input.some((v) => v.name === POSITIONS_INPUT), `${model}: the selecting head matched`);
+  }
 });

@@ -55,10 +55,11 @@ function findHead(g: Graph, logitsName: string): { matmul: Node; chain: Node[]; 
     const value = n.opType === "Constant" ? n.attribute.find((a) => a.name === "value")?.t : undefined;
     if (value) shapes.set(n.output[0]!, value.dims);
   }
-  const constDims = (name: string): number[] | undefined => {
+  // A constant, or a short Cast/Transpose chain over one (built graphs cast bf16 weights, then transpose).
+  const constDims = (name: string, depth = 0): number[] | undefined => {
     if (shapes.has(name)) return shapes.get(name);
     const p = producer.get(name);
-    const inner = p === undefined ? undefined : shapes.get(p.input[0]!);
+    const inner = p === undefined || depth >= 2 ? undefined : constDims(p.input[0]!, depth + 1);
     if (p?.opType === "Cast" && inner) return inner;
     if (p?.opType === "Transpose" && inner?.length === 2) return [inner[1]!, inner[0]!];
     return undefined;
