@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeModel, encodeModel, type Model, node } from "../src/onnx/mod.ts";
-import { openOnnxModel, prepareWorkDir, readSamples, scoreModel } from "../src/score/mod.ts";
+import { HEAD_VERSION, openOnnxModel, prepareWorkDir, readSamples, scoreModel } from "../src/score/mod.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 const LLAMA = join(FIXTURES, "models/tiny-llama");
@@ -158,7 +158,7 @@ Deno.test("scoreModel() scores a Hugging Face cache snapshot (symlinks into blob
     const source = await openOnnxModel(snapshot);
     const work = await prepareWorkDir(source, cacheDir);
     assert.ok(work.cached, "the wrapped graph is cached by the original's hash");
-    assert.match(work.dir, new RegExp(`v2-${source.key}/run-${Deno.pid}-[0-9a-f]{8}$`));
+    assert.match(work.dir, new RegExp(`${HEAD_VERSION}-${source.key}/run-${Deno.pid}-[0-9a-f]{8}$`));
     const linked = await Deno.stat(join(work.dir, "model.onnx_data"));
     const blob = await Deno.stat(join(repo, "blobs/onnx_model.onnx_data"));
     assert.equal(linked.ino, blob.ino, "the weights are a hard link to the blob");
