@@ -3,7 +3,7 @@
  * external data reached through symlinks, `..` or absolute paths (so a graph
  * cannot be opened straight from the Hugging Face cache, whose snapshot files
  * are symlinks into `blobs/`), but accepts hard links in the graph's own
- * directory. So each model gets `<cache_dir>/v2-<sha256 of the original
+ * directory. So each model gets `<cache_dir>/v3-<sha256 of the original
  * graph>/` holding the wrapped graph (`model.onnx`, cached: it depends only on
  * the original graph); each run gets its own `run-<pid>-<id>/` inside it with
  * hard links to that graph and to the weight files, removed after scoring (or,
@@ -21,7 +21,7 @@ import { ModelError, ScoreRuntimeError } from "./score_error.ts";
 import type { Model } from "../onnx/mod.ts";
 
 /** Version of the wrapped-graph format; part of the work dir name. */
-export const HEAD_VERSION = "v2";
+export const HEAD_VERSION = "v3";
 /** File name of the wrapped graph in the work dir. */
 export const WRAPPED_GRAPH = "model.onnx";
 
