@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { type Config, defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
@@ -88,10 +88,6 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       await Deno.mkdir(config.validator.cacheDir, { recursive: true });
       const file = join(config.validator.cacheDir, `eval-samples-${crypto.randomUUID()}.jsonl`);
       await Deno.writeTextFile(file, samples.map(toJsonLine).join("\n") + "\n");
-      // Hard links need write permission on their source: grant the model dir when it is outside the model cache.
-      const modelCache = resolve(config.validator.modelDir);
-      const rel = relative(resolve(dirname(modelCache)), resolve(flags.model));
-      const outside = rel.startsWith("..") || isAbsolute(rel);
       try {
         report = await scoreInSubprocess(flags.model, file, {
           timeoutMs: flags.timeout ?? config.validator.scoreTimeoutMs,
@@ -99,7 +95,6 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
           device,
           ...budget,
           ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
-          ...(outside ? { allowWrite: [dirname(modelCache), "./logs", resolve(flags.model)] } : {}),
           signal,
         });
       } finally {

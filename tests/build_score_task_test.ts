@@ -41,8 +41,6 @@ async function scoreTask(model: string, extraDir?: string): Promise<{ code: numb
     args: [
       "run",
       "-P=score",
-      // Hard links need write permission on their source (Deno's rule); the score set grants the model cache.
-      `--allow-write=./.cache/huggingface,./tests/fixtures/safetensors,./logs${extra}`,
       ...(extraDir === undefined ? [] : [`--allow-read=./${extra}`]),
       "tasks/score.ts",
       "--model",

@@ -56,8 +56,10 @@ Deno.test("the score set cannot open a network connection, read ~/.bittensor, sp
       { kind: "run", command: "sh" },
       { kind: "env", name: "HF_TOKEN" },
       { kind: "read", path: "/etc/hostname" },
+      { kind: "read", path: join(ROOT, ".env") },
+      { kind: "write", path: join(ROOT, "src", "probe.txt") },
     ]);
-    assert.deepEqual(results, ["ok", "ok", ...Array(8).fill("denied")]);
+    assert.deepEqual(results, ["ok", "ok", ...Array(10).fill("denied")]);
   });
 });
 

@@ -2,12 +2,12 @@
  * Untrusted model files: malformed graphs, external data that escapes the
  * model directory, foreign operator domains and lying tensor sizes score
  * Infinity with a reason; the Hugging Face cache layout (snapshot symlinks
- * into blobs/) scores through hard links without copying bytes.
+ * into blobs/) scores where the files lie, copying and writing nothing there.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeModel, encodeModel, type Model, node } from "../src/onnx/mod.ts";
-import { HEAD_VERSION, openOnnxModel, prepareWorkDir, readSamples, scoreModel } from "../src/score/mod.ts";
+import { HEAD_VERSION, openOnnxModel, prepareWrappedGraph, readSamples, scoreModel } from "../src/score/mod.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 const LLAMA = join(FIXTURES, "models/tiny-llama");
@@ -23,10 +23,6 @@ async function copyModel(from: string, to: string): Promise<void> {
   for await (const e of Deno.readDir(join(from, "onnx"))) {
     await Deno.copyFile(join(from, "onnx", e.name), join(to, "onnx", e.name));
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
 }
 
 async function withTemp(body: (root: string) => Promise<void>): Promise<void> {
@@ -127,7 +123,7 @@ Deno.test("scoreModel() refuses foreign operator domains and tensors larger than
     );
   }));
 
-Deno.test("scoreModel() scores a Hugging Face cache snapshot (symlinks into blobs/) through hard links, copying no bytes", () =>
+Deno.test("scoreModel() scores a Hugging Face cache snapshot (symlinks into blobs/) in place, writing nothing there", () =>
   withTemp(async (root) => {
     const repo = join(root, "hub/models--acme--tiny-llama");
     const snapshot = join(repo, "snapshots/0123456789abcdef0123456789abcdef01234567");
@@ -156,18 +152,26 @@ Deno.test("scoreModel() scores a Hugging Face cache snapshot (symlinks into blob
     report.samples.forEach((s, i) => assert.ok(Math.abs(s.loss - expected[i]!.loss) < 1e-4));
 
     const source = await openOnnxModel(snapshot);
-    const work = await prepareWorkDir(source, cacheDir);
-    assert.ok(work.cached, "the wrapped graph is cached by the original's hash");
-    assert.match(work.dir, new RegExp(`${HEAD_VERSION}-${source.key}/run-${Deno.pid}-[0-9a-f]{8}$`));
-    const linked = await Deno.stat(join(work.dir, "model.onnx_data"));
+    const graph = await prepareWrappedGraph(source, cacheDir);
+    assert.ok(graph.cached, "the wrapped graph is cached by the original's hash");
+    assert.equal(graph.cacheEntry, join(cacheDir, `${HEAD_VERSION}-${source.key}`));
+    assert.equal(graph.folder, await Deno.realPath(join(repo, "blobs")), "external data resolves in the blobs");
     const blob = await Deno.stat(join(repo, "blobs/onnx_model.onnx_data"));
-    assert.equal(linked.ino, blob.ino, "the weights are a hard link to the blob");
-    assert.equal(blob.nlink, 2);
-    await work.releaseLinks();
-    assert.equal((await Deno.stat(join(repo, "blobs/onnx_model.onnx_data"))).nlink, 1, "links are removed after use");
-    assert.equal(await exists(work.dir), false);
-    assert.ok(await exists(join(work.dir, "../model.onnx")), "the wrapped graph stays cached");
-    const wrapped = (await Deno.stat(join(work.dir, "../model.onnx"))).size;
+    assert.equal(blob.nlink, 1, "no link was made to the weights");
+    const opened = decodeModel(graph.bytes);
+    const locations = new Set(
+      opened.graph.initializer.flatMap((t) => t.externalData?.filter((e) => e.key === "location") ?? []).map((e) =>
+        e.value
+      ),
+    );
+    assert.deepEqual([...locations], ["onnx_model.onnx_data"], "locations point at the blob, relative to the folder");
+    const entries = await Array.fromAsync(Deno.readDir(repo));
+    assert.deepEqual(
+      entries.map((e) => e.name).sort(),
+      ["blobs", "snapshots"],
+      "nothing was written in the model cache",
+    );
+    const wrapped = (await Deno.stat(join(graph.cacheEntry, "model.onnx"))).size;
     assert.ok(wrapped < 100_000, `the wrapped graph holds no weights (${wrapped} bytes)`);
   }));
 
@@ -175,14 +179,15 @@ Deno.test("openOnnxModel() references large inline weights in the original file 
   withTemp(async (root) => {
     const source = await openOnnxModel(GPT);
     assert.deepEqual(source.links.map((l) => l.location), ["subvalid-original.onnx"]);
-    const work = await prepareWorkDir(source, join(root, "cache"));
-    try {
-      const size = (await Deno.stat(work.graphPath)).size;
-      assert.ok(size < 50_000, `wrapped graph is ${size} bytes, the original 622 KB`);
-      const report = await scoreModel(source, samples, { cacheDir: join(root, "cache"), device: "cpu" });
-      const expected = reference.models["tiny-gpt"].ids as { loss: number }[];
-      report.samples.forEach((s, i) => assert.ok(Math.abs(s.loss - expected[i]!.loss) < 1e-4));
-    } finally {
-      await work.releaseLinks();
-    }
+    const graph = await prepareWrappedGraph(source, join(root, "cache"));
+    const size = (await Deno.stat(join(graph.cacheEntry, "model.onnx"))).size;
+    assert.ok(size < 50_000, `wrapped graph is ${size} bytes, the original 622 KB`);
+    assert.equal(
+      graph.folder,
+      await Deno.realPath(join(GPT, "onnx")),
+      "the weights are read from the original file in place",
+    );
+    const report = await scoreModel(source, samples, { cacheDir: join(root, "cache"), device: "cpu" });
+    const expected = reference.models["tiny-gpt"].ids as { loss: number }[];
+    report.samples.forEach((s, i) => assert.ok(Math.abs(s.loss - expected[i]!.loss) < 1e-4));
   }));

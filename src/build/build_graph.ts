@@ -56,7 +56,7 @@ export interface BuiltGraph {
   readonly model: Model;
   /** The normalized config. */
   readonly arch: ModelArch;
-  /** Weight file names the graph's external data refers to; hard-link them next to the graph. */
+  /** Weight file names the graph's external data refers to (relative to the checkpoint directory). */
   readonly files: readonly string[];
   /** Parameters the model owns (tied weights once), as transformers counts them. */
   readonly parameterCount: number;

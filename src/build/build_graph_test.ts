@@ -14,22 +14,16 @@ function external(model: Model, name: string): Record<string, string> | undefine
   return t?.externalData && Object.fromEntries(t.externalData.map((e) => [e.key, e.value]));
 }
 
-/** Opens a built graph in a temp dir holding hard links to its weight files. */
+/** Opens a built graph from memory, its external data resolving in the checkpoint's directory. */
 async function open(
   dir: string,
   built: BuiltGraph,
 ): Promise<{ session: ort.InferenceSession; close(): Promise<void> }> {
-  const work = await Deno.makeTempDir({ prefix: "subvalid-graph-" });
-  for (const file of built.files) await Deno.link(join(dir, file), join(work, file));
-  await Deno.writeFile(join(work, "model.onnx"), encodeModel(built.model));
-  const session = await ort.InferenceSession.create(join(work, "model.onnx"), { logSeverityLevel: 3 });
-  return {
-    session,
-    async close() {
-      await session.release();
-      await Deno.remove(work, { recursive: true });
-    },
-  };
+  const session = await ort.InferenceSession.create(encodeModel(built.model), {
+    logSeverityLevel: 3,
+    extra: { session: { model_external_initializers_file_folder_path: dir } },
+  });
+  return { session, close: () => session.release() };
 }
 
 async function logits(session: ort.InferenceSession, rows: number[][], mask: number[][]): Promise<Float32Array> {

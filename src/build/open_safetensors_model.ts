@@ -2,7 +2,7 @@
  * Turns a safetensors checkpoint directory into a scorer {@linkcode ModelSource}: the built graph
  * (cached in the scoring cache under `built/<key>/`, keyed by the builder version, the build options,
  * `config.json` and every safetensors header, so an unchanged checkpoint is never rebuilt) plus the
- * weight files its external data points into, for the scorer to hard-link next to the graph.
+ * weight files its external data points into, which the scorer opens where they lie.
  *
  * @module
  */
@@ -142,11 +142,10 @@ export async function openSafetensorsModel(
   }
   const used = new Set(cached.build.files);
   const needed = links.filter((l) => used.has(l.location));
-  // The work directory is per weight content: the same graph over other weights (same headers) gets its own.
-  const sourceKey = await sha256Hex([key, ...needed.map((l) => l.path)]);
+  // The wrapped graph depends on the graph only: other weights under the same headers (a fine-tune) share it.
   return {
     dir: modelDir,
-    key: `st-${sourceKey}`,
+    key: `st-${key}`,
     model: cached.model,
     links: needed,
     config: checkpoint.config,

@@ -41,7 +41,10 @@ Deno.test("runTask() prints usage with the version for --help and exits 0", asyn
   assert.match(text, new RegExp(`^subvalid ${VERSION.replaceAll(".", "\\.")} · sample: A sample task`));
   assert.match(text, /Usage: deno task sample \[flags\]/);
   assert.match(text, /--count <n> +How many \(default: 1\)/);
-  assert.match(text, /--wallet\.hotkey <text> +Hotkey name inside the wallet \(default: default; env: BT_WALLET_HOTKEY\)/);
+  assert.match(
+    text,
+    /--wallet\.hotkey <text> +Hotkey name inside the wallet \(default: default; env: BT_WALLET_HOTKEY\)/,
+  );
   assert.match(text, /Examples:\n {2}deno task sample --count 3/);
 });
 
@@ -55,7 +58,10 @@ Deno.test("runTask() exits 2 with the error and a hint on a bad flag", async () 
   const io = capture();
   const code = await runTask(spec, ["--cuont", "3"], () => Promise.resolve(), io);
   assert.equal(code, ExitCode.Usage);
-  assert.match(io.err.join(""), /^error: Unknown flag "--cuont": did you mean "--count"\?\nhint: Run "deno task sample --help"/);
+  assert.match(
+    io.err.join(""),
+    /^error: Unknown flag "--cuont": did you mean "--count"\?\nhint: Run "deno task sample --help"/,
+  );
 });
 
 Deno.test("runTask() passes the typed config and returns the body's exit code", async () => {
@@ -75,8 +81,8 @@ Deno.test("runTask() turns domain errors into their exit code with the hint logg
     throw new TooFewError("Cannot set weights: 2 uids, the subnet needs 8", { hint: "Score more models" });
   }, io);
   assert.equal(code, ExitCode.Weights);
-  assert.match(io.logs[0]!, /\| ERROR   \| Cannot set weights: 2 uids, the subnet needs 8$/);
-  assert.match(io.logs[1]!, /\| INFO    \| Hint: Score more models$/);
+  assert.match(io.logs[0]!, /\| ERROR {3}\| Cannot set weights: 2 uids, the subnet needs 8$/);
+  assert.match(io.logs[1]!, /\| INFO {4}\| Hint: Score more models$/);
 });
 
 Deno.test("runTask() maps permission denials to exit 3 and unknown errors to exit 1", async () => {

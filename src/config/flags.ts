@@ -155,8 +155,7 @@ export const COMMON_FLAGS = {
     },
     "validator.cache_dir": {
       kind: "path",
-      description:
-        "Scoring cache (wrapped graphs, work dirs); must share a filesystem with the model cache; default <model_dir>/../subvalid-score",
+      description: "Scoring cache (wrapped and built graphs); default <model_dir>/../subvalid-score",
       valueName: "<dir>",
       env: "BT_VALIDATOR_CACHE_DIR",
     },

@@ -25,7 +25,9 @@ function options(env: Record<string, string> = {}, files: Record<string, string>
     projectRoot: "/srv/subvalid",
     readTextFile: (path) => {
       const text = files[path];
-      return text === undefined ? Promise.reject(new Deno.errors.NotFound(`No such file: ${path}`)) : Promise.resolve(text);
+      return text === undefined
+        ? Promise.reject(new Deno.errors.NotFound(`No such file: ${path}`))
+        : Promise.resolve(text);
     },
   };
 }
@@ -138,7 +140,10 @@ Deno.test("parseConfig() rejects bad values with the flag, the value and where i
 });
 
 Deno.test("parseConfig() rejects unreadable, malformed and unknown-key config files", async () => {
-  await assert.rejects(parseConfig(["--config", "/nope.yaml"], spec, options()), /Cannot read config file "\/nope.yaml"/);
+  await assert.rejects(
+    parseConfig(["--config", "/nope.yaml"], spec, options()),
+    /Cannot read config file "\/nope.yaml"/,
+  );
   const files = {
     "/bad.yaml": "wallet: [unclosed",
     "/bad.json": "{ nope",
@@ -148,7 +153,10 @@ Deno.test("parseConfig() rejects unreadable, malformed and unknown-key config fi
   };
   await assert.rejects(parseConfig(["--config", "/bad.yaml"], spec, options({}, files)), /Cannot parse config file/);
   await assert.rejects(parseConfig(["--config", "/bad.json"], spec, options({}, files)), /Cannot parse config file/);
-  await assert.rejects(parseConfig(["--config", "/list.yaml"], spec, options({}, files)), /top level must be a mapping/);
+  await assert.rejects(
+    parseConfig(["--config", "/list.yaml"], spec, options({}, files)),
+    /top level must be a mapping/,
+  );
   await assert.rejects(
     parseConfig(["--config", "/typo.yaml"], spec, options({}, files)),
     /Unknown key "walet.name" in config file "\/typo.yaml": did you mean "wallet.name"\?/,
@@ -197,7 +205,10 @@ Deno.test("parseConfig() resolves paths against the caller's directory, the file
 
 Deno.test("parseConfig() takes the model cache from HF_HUB_CACHE or HF_HOME and the hub from HF_ENDPOINT", async () => {
   assert.equal((await parse([], options({ HF_HOME: "/data/hf" }))).validator.modelDir, "/data/hf/hub");
-  const config = await parse([], options({ HF_HOME: "/data/hf", HF_HUB_CACHE: "/fast/hub", HF_ENDPOINT: "http://127.0.0.1:9/" }));
+  const config = await parse(
+    [],
+    options({ HF_HOME: "/data/hf", HF_HUB_CACHE: "/fast/hub", HF_ENDPOINT: "http://127.0.0.1:9/" }),
+  );
   assert.equal(config.validator.modelDir, "/fast/hub");
   assert.equal(config.validator.cacheDir, join("/fast", "subvalid-score"));
   assert.equal(config.hub.url, "http://127.0.0.1:9");

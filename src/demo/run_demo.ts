@@ -66,7 +66,7 @@ export interface RunDemoOptions {
   workDir: string;
   /** Model cache. */
   modelDir: string;
-  /** Scoring cache (same filesystem as the model cache). */
+  /** Scoring cache. */
   cacheDir: string;
   /** Subnet uid of the local chain. @default 37 */
   netuid?: number | undefined;

@@ -26,7 +26,7 @@ async function nearestExisting(path: string): Promise<{ path: string; stat: Deno
   }
 }
 
-/** The model cache location, and the scoring cache on the same filesystem. */
+/** The model cache location, and the scoring cache. */
 export const modelCacheCheck: DoctorCheck = {
   name: "model cache",
   async run(config: Config) {
@@ -48,16 +48,16 @@ export const modelCacheCheck: DoctorCheck = {
       ),
     ];
     const scoring = await nearestExisting(cacheDir);
-    if (scoring.stat.dev !== models.stat.dev) {
-      lines.push(result(
-        "scoring cache",
-        "fail",
-        `"${cacheDir}" is on another filesystem than the model cache`,
-        "Scoring hard-links weight files from the model cache: put --validator.cache_dir on the same filesystem",
-      ));
-    } else {
-      lines.push(result("scoring cache", "ok", `"${cacheDir}", same filesystem as the model cache`));
-    }
+    lines.push(
+      scoring.stat.isDirectory
+        ? result("scoring cache", "ok", scoring.path === cacheDir ? `"${cacheDir}"` : `"${cacheDir}" (will be created)`)
+        : result(
+          "scoring cache",
+          "fail",
+          `"${scoring.path}" is not a directory`,
+          "Point --validator.cache_dir at a directory",
+        ),
+    );
     return lines;
   },
 };

@@ -1,8 +1,7 @@
 /**
  * The scorer's view of the cache: a fetched model's snapshot directory and its verified file list.
- * Snapshot files are hard links to blobs (real files, not symlinks), so the scorer can hard-link them
- * again into a work directory on the same filesystem (ONNX Runtime refuses external data reached
- * through symlinks).
+ * Snapshot files are hard links to blobs (real files, not symlinks), so ONNX Runtime, which refuses
+ * external data reached through symlinks, reads the weights right there.
  *
  * @module
  */

@@ -14,7 +14,7 @@ Deno.test("setupLogging() filters by level and writes literal messages with fiel
     log.with({ hotkey: "5F" }).warn("Slow");
   }
   assert.equal(lines.length, 3);
-  assert.match(lines[0]!, /\| DEBUG   \| shown \{not a placeholder\} uid=1$/);
+  assert.match(lines[0]!, /\| DEBUG {3}\| shown \{not a placeholder\} uid=1$/);
   assert.match(lines[1]!, /\| SUCCESS \| Weights set block=7$/);
   assert.match(lines[2]!, /\| WARNING \| Slow hotkey=5F$/);
   getLog("test").error("after dispose: dropped");
@@ -47,7 +47,7 @@ Deno.test("setupLogging() with recordLog writes the file named after the task", 
       getLog("weights").error("line two");
     }
     const text = await Deno.readTextFile(join(dir, "logs", "subvalid-weights.log"));
-    assert.match(text, /\| INFO    \| line one\n.*\| ERROR   \| line two\n$/);
+    assert.match(text, /\| INFO {4}\| line one\n.*\| ERROR {3}\| line two\n$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

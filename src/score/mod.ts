@@ -1,6 +1,6 @@
 /**
  * Loss scoring with ONNX Runtime: untrusted-graph checks, the in-graph
- * log-prob head, work directories with hard links, tokenization and chat
+ * log-prob head opened against the weights where they lie, tokenization and chat
  * templates, token-budget batching, execution providers, and the isolated
  * scoring subprocess.
  *
@@ -16,7 +16,7 @@ export * from "./samples.ts";
 export * from "./score_error.ts";
 export * from "./score_model.ts";
 export * from "./tokenize_samples.ts";
-export * from "./work_dir.ts";
+export * from "./wrapped_graph.ts";
 export * from "./report_json.ts";
 export * from "./score_in_subprocess.ts";
 export * from "./losses_by_task.ts";

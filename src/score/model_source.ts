@@ -1,8 +1,8 @@
 /**
  * Where a scorable graph comes from. A {@linkcode ModelSource} is a decoded
  * graph plus the files its external data lives in; the scorer wraps it with
- * the log-prob head and opens it from a work directory that holds the
- * wrapped graph and hard links to those files. {@linkcode openOnnxModel}
+ * the log-prob head and opens it from memory, its external data resolving to
+ * those files where they lie (see wrapped_graph.ts). {@linkcode openOnnxModel}
  * makes one from a model directory with an ONNX export; a graph built
  * elsewhere (e.g. over safetensors files) plugs in the same way.
  *
@@ -12,9 +12,9 @@ import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { checkExternalSizes, checkModel, decodeModel, isExternal, type Model, UnsafeModelError } from "../onnx/mod.ts";
 import { ModelError } from "./score_error.ts";
 
-/** A file the graph's external data points to, hard-linked into the work dir at `location`. */
+/** A file the graph's external data points to, named `location` in the graph. */
 export interface LinkedFile {
-  /** The external-data location, relative to the graph (and the work dir). */
+  /** The external-data location as the graph names it. */
   readonly location: string;
   /** The real path of the file (symlinks resolved). */
   readonly path: string;
@@ -26,9 +26,9 @@ export interface ModelSource {
   readonly dir: string;
   /** Cache key: a hash of what defines the graph (for ONNX files, the file's SHA-256). */
   readonly key: string;
-  /** The graph; its external-data locations are relative to the work dir. */
+  /** The graph; its external-data locations are the `location`s of {@linkcode ModelSource.links}. */
   readonly model: Model;
-  /** Files to hard-link into the work dir. Every location the graph uses must be here. */
+  /** The files its external data lives in. Every location the graph uses must be here. */
   readonly links: readonly LinkedFile[];
   /** The parsed `config.json` (empty when there is none). */
   readonly config: Readonly<Record<string, unknown>>;
@@ -39,7 +39,7 @@ export const GRAPH_FILES: readonly string[] = ["onnx/model.onnx", "model.onnx"];
 
 /** Inline initializers at least this large are referenced in the original file instead of copied. */
 const EXTERNALIZE_BYTES = 1024;
-/** Work-dir name of the hard link to the original graph file. */
+/** The location name under which large inline weights are read from the original graph file. */
 export const ORIGINAL_GRAPH_LINK = "subvalid-original.onnx";
 
 /**
@@ -128,7 +128,7 @@ export async function findGraph(modelDir: string): Promise<string> {
 /**
  * Opens the ONNX export of a model directory as an untrusted file: decodes
  * it, checks it (domains, external-data locations and sizes), and lists the
- * files to hard-link. Large inline initializers are turned into external
+ * files holding its external data. Large inline initializers are turned into external
  * references into the original file, so the wrapped graph stays small and no
  * weight bytes are copied.
  *

@@ -7,12 +7,11 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getLog } from "../log/mod.ts";
 import { reportFromJson } from "./report_json.ts";
 import type { ScoreReport } from "./score_model.ts";
-import { removeRunDirs } from "./work_dir.ts";
 
 /** The project root (where deno.json and tasks/ are). */
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -24,7 +23,7 @@ export const DEFAULT_SCORE_TIMEOUT_MS = 720_000;
 export interface ScoreInSubprocessOptions {
   /** Kill the child and score `Infinity` after this long. @default 720000 */
   timeoutMs?: number;
-  /** Scoring cache (`--validator.cache_dir`); when given, a killed child's run directory is removed. @default the child's default */
+  /** Scoring cache (`--validator.cache_dir`). @default the child's default */
   cacheDir?: string;
   /** Tokenizer directory that overrides the model's. */
   tokenizerDir?: string;
@@ -36,17 +35,44 @@ export interface ScoreInSubprocessOptions {
   padding?: "left" | "right";
   /** ONNX Runtime threads. */
   threads?: number;
-  /**
-   * Replace the set's write paths with these (e.g. to hard-link from a local
-   * model directory outside the model cache). @default the `score` set's
-   */
-  allowWrite?: readonly string[];
   /** Extra arguments for the child's `deno run` (before the script). */
   denoArgs?: readonly string[];
   /** Stops the child (killed; the call rejects with the signal's reason). */
   signal?: AbortSignal;
   /** The script to run. @default tasks/score.ts of this project */
   script?: string;
+}
+
+/** The `score` set's own write path (project-relative), and the logs. */
+const SCORE_SET_WRITES = [join(PROJECT_ROOT, ".cache", "huggingface", "subvalid-score"), join(PROJECT_ROOT, "logs")];
+
+function within(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/**
+ * Permission flags that widen the `score` set by exactly this run's paths
+ * when they lie outside the project: read the model, the samples and the
+ * tokenizer; write the scoring cache. The set's denials (`.env`, the devnet
+ * wallets) still apply, and nothing else is granted.
+ */
+export function scopedPermissions(
+  modelDir: string,
+  samplesFile: string,
+  options: Pick<ScoreInSubprocessOptions, "cacheDir" | "tokenizerDir"> = {},
+): string[] {
+  const flags: string[] = [];
+  const reads = [modelDir, samplesFile, options.tokenizerDir, options.cacheDir]
+    .filter((path): path is string => path !== undefined)
+    .map((path) => resolve(path))
+    .filter((path) => !within(path, PROJECT_ROOT));
+  if (reads.length > 0) flags.push(`--allow-read=${[PROJECT_ROOT, ...new Set(reads)].join(",")}`);
+  const cache = options.cacheDir === undefined ? undefined : resolve(options.cacheDir);
+  if (cache !== undefined && !SCORE_SET_WRITES.some((folder) => within(cache, folder))) {
+    flags.push(`--allow-write=${[cache, ...SCORE_SET_WRITES].join(",")}`);
+  }
+  return flags;
 }
 
 function failed(model: string, device: string, started: number, error: string): ScoreReport {
@@ -81,7 +107,7 @@ export async function scoreInSubprocess(
   const log = getLog("score").with({ model: modelDir });
   const device = options.device ?? "auto";
   const args = ["run", "-P=score", "--config", join(PROJECT_ROOT, "deno.json"), "--no-prompt"];
-  if (options.allowWrite) args.push(`--allow-write=${options.allowWrite.join(",")}`);
+  args.push(...scopedPermissions(modelDir, samplesFile, options));
   args.push(...(options.denoArgs ?? []), options.script ?? join(PROJECT_ROOT, "tasks", "score.ts"));
   args.push("--model", modelDir, "--samples", samplesFile, "--json");
   if (options.cacheDir !== undefined) args.push("--validator.cache_dir", options.cacheDir);
@@ -125,8 +151,6 @@ export async function scoreInSubprocess(
       new Response(child.stdout).text(),
       new Response(child.stderr).text(),
     ]);
-    // A killed child leaves its run directory (hard links) behind.
-    if (killedFor !== undefined && options.cacheDir !== undefined) await removeRunDirs(options.cacheDir, child.pid);
     if (killedFor === "signal") throw options.signal?.reason;
     if (killedFor === "timeout") {
       const error = `Scoring timed out after ${Math.round(timeoutMs / 1000)} s; the scoring process was killed`;

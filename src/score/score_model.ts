@@ -19,7 +19,7 @@ import { openModelDir } from "../build/open_model_dir.ts";
 import type { Sample } from "./samples.ts";
 import { ModelError } from "./score_error.ts";
 import { needsTokenizer, tokenizeSamples } from "./tokenize_samples.ts";
-import { prepareWorkDir, type WorkDir } from "./work_dir.ts";
+import { prepareWrappedGraph } from "./wrapped_graph.ts";
 
 /** One sample's result. */
 export interface SampleScore {
@@ -51,7 +51,7 @@ export interface ScoreReport {
 
 /** Options of {@linkcode scoreModel}. */
 export interface ScoreModelOptions {
-  /** Scoring cache: work directories with wrapped graphs and hard links (same filesystem as the model). */
+  /** Scoring cache: the wrapped graphs (the only place scoring writes). */
   cacheDir: string;
   /** Tokenizer directory that overrides the model's own. @default the model directory */
   tokenizerDir?: string;
@@ -100,7 +100,6 @@ export async function scoreModel(
   const name = typeof model === "string" ? model : model.dir;
   const log = getLog("score").with({ model: name });
   let deviceName = typeof options.device === "object" ? options.device.name : options.device ?? "auto";
-  let work: WorkDir | undefined;
   let session: ort.InferenceSession | undefined;
   try {
     // A directory with an ONNX export opens as is; a safetensors checkpoint gets a graph built over it (src/build).
@@ -111,12 +110,14 @@ export async function scoreModel(
     if (needsTokenizer(samples)) tokenizer = await loadChatTokenizer(options.tokenizerDir ?? source.dir);
     const tokenized = tokenizeSamples(samples, tokenizer);
     checkVocabulary(source, tokenized);
-    work = await prepareWorkDir(source, options.cacheDir, { select: options.selectHead ?? true });
-    log.debug("Work directory ready", { dir: work.dir, cached: work.cached });
+    const graph = await prepareWrappedGraph(source, options.cacheDir, { select: options.selectHead ?? true });
+    log.debug("Wrapped graph ready", { cache: graph.cacheEntry, cached: graph.cached, weights: graph.folder });
     const device = typeof options.device === "object" ? options.device : await resolveDevice(options.device);
     deviceName = device.name;
     try {
-      session = await ort.InferenceSession.create(work.graphPath, {
+      session = await ort.InferenceSession.create(graph.bytes, {
+        // External data resolves against the weights' real folder (see wrapped_graph.ts).
+        extra: { session: { model_external_initializers_file_folder_path: graph.folder } },
         executionProviders: device.executionProviders.map((p) => typeof p === "string" ? p : { ...p }),
         graphOptimizationLevel: "all",
         logSeverityLevel: 3,
@@ -125,7 +126,7 @@ export async function scoreModel(
     } catch (error) {
       throw new ModelError(`Cannot load the model into ONNX Runtime: ${firstLines(error)}`, { cause: error });
     }
-    const feeder = new Feeder(work.model, source.config, options.padding ?? "right");
+    const feeder = new Feeder(graph.model, source.config, options.padding ?? "right");
     const batchTokens = budget ?? (device.name === "cpu" ? DEFAULT_BATCH_TOKENS.cpu : DEFAULT_BATCH_TOKENS.cuda);
     const total = tokenized.reduce((n, s) => n + s.contextIds.length + s.referenceIds.length, 0);
     const results: SampleScore[] = new Array(tokenized.length);
@@ -189,7 +190,6 @@ export async function scoreModel(
     };
   } finally {
     await session?.release().catch(() => {});
-    await work?.releaseLinks();
   }
 }
 

@@ -46,7 +46,7 @@ Deno.test("extractTarFiles() writes only the wanted entries from a gzipped tar, 
     assert.deepEqual(found, ["package/Plugins/a.so", long]);
     assert.deepEqual(await Deno.readFile(join(dir, "a.so")), new Uint8Array(1000).fill(7));
     assert.deepEqual(await Deno.readFile(join(dir, "lib.so")), new Uint8Array([1, 2, 3]));
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["a.so", "lib.so"]);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort(), ["a.so", "lib.so"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
