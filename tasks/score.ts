@@ -16,9 +16,11 @@
  */
 import { type Config, defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { ExitCode } from "../src/errors/mod.ts";
+import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { createProgress, formatSeconds } from "../src/log/mod.ts";
 import { readSamples, reportToJson, scoreModel, type ScoreReport } from "../src/score/mod.ts";
+import { constraintsFor, type ModelConstraints } from "../src/build/mod.ts";
+import { COMPETITIONS, getCompetition } from "../src/eval/competitions.ts";
 
 /** The score task. */
 export const spec = defineTask({
@@ -43,6 +45,12 @@ export const spec = defineTask({
     timeout: { kind: "duration", description: "Give up after this long (default --validator.score_timeout)", min: 1 },
     padding: { kind: "string", description: "Padding side", choices: ["right", "left"], default: "right" },
     threads: { kind: "integer", description: "ONNX Runtime intra-op threads (default: physical cores)", min: 1 },
+    competition: {
+      kind: "integer",
+      description: "Check a safetensors checkpoint against this competition first (parameters, architecture, norms)",
+      min: 0,
+      valueName: "<id>",
+    },
     json: { kind: "boolean", description: "Print one JSON object on stdout" },
   },
   examples: [
@@ -69,6 +77,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       padding: flags.padding === "left" ? "left" : "right",
       ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      ...(flags.competition === undefined ? {} : { constraints: competitionConstraints(flags.competition) }),
       onProgress: (done, total) => {
         progress.setTotal(total);
         progress.set(done);
@@ -128,3 +137,12 @@ function batchTokens(flag: number | undefined, config: Config): { batchTokens?: 
 }
 
 if (import.meta.main) Deno.exit(await main());
+
+/** The model constraints of a competition id. */
+function competitionConstraints(id: number): ModelConstraints {
+  const competition = getCompetition(id);
+  if (competition === undefined) {
+    throw new ConfigError(`Unknown competition ${id}: known ids are ${[...COMPETITIONS.keys()].join(", ")}`);
+  }
+  return constraintsFor(competition);
+}

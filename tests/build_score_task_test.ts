@@ -35,7 +35,11 @@ async function hfSnapshot(root: string, model: string): Promise<string> {
   return snapshot;
 }
 
-async function scoreTask(model: string, extraDir?: string): Promise<{ code: number; json: Record<string, unknown> }> {
+async function scoreTask(
+  model: string,
+  extraDir?: string,
+  flags: readonly string[] = [],
+): Promise<{ code: number; json: Record<string, unknown> }> {
   const extra = extraDir === undefined ? "" : `,${extraDir}`;
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -50,6 +54,7 @@ async function scoreTask(model: string, extraDir?: string): Promise<{ code: numb
       "--device",
       "cpu",
       "--json",
+      ...flags,
     ],
     cwd: ROOT,
     stdout: "piped",
@@ -149,4 +154,14 @@ Deno.test("openSafetensorsModel() reuses the cached build while config and heade
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("deno task score --competition checks the checkpoint first: a tiny model fails competition 4 with the numbers", async () => {
+  const failed = await scoreTask("tests/fixtures/safetensors/llama", undefined, ["--competition", "4"]);
+  assert.equal(failed.code, 8);
+  assert.equal(failed.json.loss, null);
+  assert.match(String(failed.json.error), /parameter/i);
+  assert.match(String(failed.json.error), /3200000000|3\.2/);
+  const demo = await scoreTask("tests/fixtures/safetensors/llama", undefined, ["--competition", "99"]);
+  assert.equal(demo.code, 0, String(demo.json.error));
 });

@@ -97,7 +97,9 @@ export function movingAverage(
   return new Map(
     [...uids].map((uid) => [
       uid,
-      Math.fround(Math.fround(alpha * (previous.get(uid) ?? 0)) + Math.fround((1 - alpha) * (normalized.get(uid) ?? 0))),
+      Math.fround(
+        Math.fround(alpha * (previous.get(uid) ?? 0)) + Math.fround((1 - alpha) * (normalized.get(uid) ?? 0)),
+      ),
     ]),
   );
 }

@@ -32,11 +32,15 @@ Deno.test("isWin() needs a strict win: equal losses at equal blocks and two infi
 });
 
 Deno.test("winRates() counts wins against every other model; a lone model has rate 0", () => {
-  const rates = winRates([
-    { uid: 0, loss: 3, block: 10 },
-    { uid: 1, loss: 1, block: 10 },
-    { uid: 2, loss: 2, block: 10 },
-  ], decay, 20);
+  const rates = winRates(
+    [
+      { uid: 0, loss: 3, block: 10 },
+      { uid: 1, loss: 1, block: 10 },
+      { uid: 2, loss: 2, block: 10 },
+    ],
+    decay,
+    20,
+  );
   assert.deepEqual([...rates], [[0, 0], [1, 1], [2, 0.5]]);
   assert.deepEqual([...winRates([{ uid: 7, loss: Infinity, block: 1 }], decay, 2)], [[7, 0]]);
 });

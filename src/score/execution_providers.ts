@@ -50,6 +50,8 @@ export interface ProbeOptions {
  */
 export async function probeExecutionProviders(options: ProbeOptions = {}): Promise<ProviderReport> {
   const ort = await import("onnxruntime-node");
+  // The native logger would print the provider-load failure on stderr; the reason is reported instead.
+  ort.env.logLevel = "fatal";
   const listed = ort.listSupportedBackends?.().map((backend) => backend.name) ?? [];
   const providers: ProviderStatus[] = [];
   for (const name of options.providers ?? ["cpu", "cuda"]) {

@@ -35,6 +35,8 @@ export interface ScoreInSubprocessOptions {
   padding?: "left" | "right";
   /** ONNX Runtime threads. */
   threads?: number;
+  /** Check a safetensors checkpoint against this competition's constraints before scoring. */
+  competition?: number;
   /** Extra arguments for the child's `deno run` (before the script). */
   denoArgs?: readonly string[];
   /** Stops the child (killed; the call rejects with the signal's reason). */
@@ -116,6 +118,7 @@ export async function scoreInSubprocess(
   if (options.batchTokens !== undefined) args.push("--batch-tokens", String(options.batchTokens));
   if (options.padding !== undefined) args.push("--padding", options.padding);
   if (options.threads !== undefined) args.push("--threads", String(options.threads));
+  if (options.competition !== undefined) args.push("--competition", String(options.competition));
   // The child's own deadline comes later than ours, so we are the one that kills.
   args.push("--timeout", `${Math.ceil(timeoutMs / 1000) + 30}s`);
 

@@ -16,6 +16,7 @@ import { type Device, resolveDevice } from "./device.ts";
 import { LABELS_INPUT, LOGPROB_OUTPUT, POSITIONS_INPUT } from "./logprob_head.ts";
 import type { ModelSource } from "./model_source.ts";
 import { openModelDir } from "../build/open_model_dir.ts";
+import type { ModelConstraints } from "../build/check_model.ts";
 import type { Sample } from "./samples.ts";
 import { ModelError } from "./score_error.ts";
 import { needsTokenizer, tokenizeSamples } from "./tokenize_samples.ts";
@@ -69,6 +70,11 @@ export interface ScoreModelOptions {
   logprobs?: boolean;
   /** Called after each batch with real tokens done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Competition constraints a safetensors checkpoint must meet before a graph is built (parameter count,
+   * architecture, weight norms); a failure scores Infinity with the numbers. @default no checks
+   */
+  constraints?: ModelConstraints;
   /** Stops between batches; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -104,7 +110,12 @@ export async function scoreModel(
   try {
     // A directory with an ONNX export opens as is; a safetensors checkpoint gets a graph built over it (src/build).
     const source = typeof model === "string"
-      ? await openModelDir(model, { cacheDir: options.cacheDir, device: options.device ?? "auto" })
+      ? await openModelDir(model, {
+        cacheDir: options.cacheDir,
+        device: options.device ?? "auto",
+        ...(options.constraints ? { constraints: options.constraints } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
       : model;
     let tokenizer: ChatTokenizer | undefined;
     if (needsTokenizer(samples)) tokenizer = await loadChatTokenizer(options.tokenizerDir ?? source.dir);

@@ -236,6 +236,7 @@ async function scoreHeld(dir: string, options: RunEpochOptions): Promise<ScoreRe
   await using _hold = await holdModel(dir, { cacheDir: options.cacheDir });
   return await scoreInSubprocess(dir, options.samplesFile, {
     cacheDir: options.cacheDir,
+    competition: options.competitionId,
     ...(options.scoreTimeoutMs === undefined ? {} : { timeoutMs: options.scoreTimeoutMs }),
     ...(options.device === undefined ? {} : { device: options.device }),
     ...(options.batchTokens === undefined ? {} : { batchTokens: options.batchTokens }),
