@@ -14,7 +14,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type Config, defineTask } from "../src/config/mod.ts";
+import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
@@ -74,7 +74,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
     const samples = flags.samples !== undefined ? await readSamples(flags.samples) : builtInSamples(flags.set!);
     const device = flags.device ?? config.validator.device;
-    const budget = batchTokens(flags.batch_tokens, config);
+    const tokens = flags.batch_tokens ?? config.validator.batchTokens;
+    const budget = tokens === undefined ? {} : { batchTokens: tokens };
     let report: ScoreReport;
     if (flags.in_process) {
       report = await scoreModel(flags.model, samples, {
@@ -132,12 +133,6 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       return ExitCode.Score;
     }
   });
-}
-
-/** The batch budget to pass: the flag, else a configured --validator.batch_tokens, else the device's default. */
-function batchTokens(flag: number | undefined, config: Config): { batchTokens?: number } {
-  if (flag !== undefined) return { batchTokens: flag };
-  return config.sources["validator.batch_tokens"] === "default" ? {} : { batchTokens: config.validator.batchTokens };
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type Config, defineTask } from "../src/config/mod.ts";
+import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { createProgress, formatSeconds } from "../src/log/mod.ts";
@@ -70,10 +70,12 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const timeoutMs = flags.timeout ?? config.validator.scoreTimeoutMs;
     const progress = createProgress(`Scoring ${flags.model}`, { unit: "tokens" });
     const deadline = AbortSignal.timeout(timeoutMs);
+    const tokens = flags.batch_tokens ?? config.validator.batchTokens;
+    const budget = tokens === undefined ? {} : { batchTokens: tokens };
     const scoring = scoreModel(flags.model, samples, {
       cacheDir: config.validator.cacheDir,
       device: flags.device ?? config.validator.device,
-      ...batchTokens(flags.batch_tokens, config),
+      ...budget,
       padding: flags.padding === "left" ? "left" : "right",
       ...(flags.tokenizer === undefined ? {} : { tokenizerDir: flags.tokenizer }),
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
@@ -130,14 +132,6 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
   });
 }
 
-/** The batch budget to pass: the flag, else a configured --validator.batch_tokens, else the device's default. */
-function batchTokens(flag: number | undefined, config: Config): { batchTokens?: number } {
-  if (flag !== undefined) return { batchTokens: flag };
-  return config.sources["validator.batch_tokens"] === "default" ? {} : { batchTokens: config.validator.batchTokens };
-}
-
-if (import.meta.main) Deno.exit(await main());
-
 /** The model constraints of a competition id. */
 function competitionConstraints(id: number): ModelConstraints {
   const competition = getCompetition(id);
@@ -146,3 +140,5 @@ function competitionConstraints(id: number): ModelConstraints {
   }
   return constraintsFor(competition);
 }
+
+if (import.meta.main) Deno.exit(await main());

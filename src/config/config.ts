@@ -72,7 +72,8 @@ export interface Config<S extends FlagSpecs = FlagSpecs> {
     readonly cacheDir: string;
     readonly versionKey: number;
     readonly device: string;
-    readonly batchTokens: number;
+    /** Unset: the device's default (2048 on CPU, 16384 on CUDA). */
+    readonly batchTokens: number | undefined;
     readonly scoreTimeoutMs: number;
     readonly weightsRetryMs: number;
     readonly weightsIntervalMs: number;

@@ -174,8 +174,7 @@ export const COMMON_FLAGS = {
     },
     "validator.batch_tokens": {
       kind: "integer",
-      description: "Token budget of one scoring batch (padded tokens)",
-      default: 16384,
+      description: "Token budget of one scoring batch (padded tokens); unset: 2048 on CPU, 16384 on CUDA",
       min: 1,
       env: "BT_VALIDATOR_BATCH_TOKENS",
     },
