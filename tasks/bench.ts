@@ -45,10 +45,10 @@ export const spec = defineTask({
     },
     rounds: { kind: "integer", description: "Alternating rounds (PyTorch, then ours)", default: 3, min: 1 },
     reps: { kind: "integer", description: "Timed passes per round and engine (after a warm-up)", default: 3, min: 1 },
-    batch_tokens: { kind: "integer", description: "Token budget of a batch (both engines)", default: 2048, min: 1 },
+    "batch-tokens": { kind: "integer", description: "Token budget of a batch (both engines)", default: 2048, min: 1 },
     threads: { kind: "integer", description: "ONNX Runtime intra-op threads", default: 2, min: 1 },
     python: { kind: "string", description: "Python with torch", default: "/usr/bin/python3" },
-    openblas_threads: { kind: "integer", description: "OPENBLAS_NUM_THREADS for PyTorch", default: 2, min: 1 },
+    "openblas-threads": { kind: "integer", description: "OPENBLAS_NUM_THREADS for PyTorch", default: 2, min: 1 },
     json: { kind: "boolean", description: "Print the results as JSON" },
   },
 });
@@ -115,7 +115,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const f = config.flags;
     const name = `gpt-v${f.vocab}-d${f.dim}-l${f.layers}-h${f.heads}-s${f.samples}-r2`;
     const dir = join(ROOT, ".cache/bench", name);
-    const env = { OPENBLAS_NUM_THREADS: String(f.openblas_threads), OMP_NUM_THREADS: "1" };
+    const env = { OPENBLAS_NUM_THREADS: String(f["openblas-threads"]), OMP_NUM_THREADS: "1" };
     try {
       await Deno.stat(join(dir, "weights.pt"));
     } catch {
@@ -149,7 +149,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     let torchVersion = "";
     for (let round = 1; round <= f.rounds; round++) {
       const torch = JSON.parse(
-        await python([f.python, HELPER, "score", dir, String(f.batch_tokens), String(f.reps)], env, signal),
+        await python([f.python, HELPER, "score", dir, String(f["batch-tokens"]), String(f.reps)], env, signal),
       );
       torchVersion = torch.torch;
       torchRates.push(torch.tokens_per_second);
@@ -161,7 +161,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
           const report = await scoreModel(dir, samples, {
             cacheDir,
             device: CPU,
-            batchTokens: f.batch_tokens,
+            batchTokens: f["batch-tokens"],
             threads: f.threads,
             selectHead,
             signal,
@@ -197,7 +197,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       } M params (vocab ${f.vocab}, d ${f.dim}, ${f.layers} layers)`,
       samples: samples.length,
       tokens,
-      batchTokens: f.batch_tokens,
+      batchTokens: f["batch-tokens"],
       torchTokensPerSecond: torchRates,
       torchBatch1TokensPerSecond: torchSingleRates,
       oursTokensPerSecond: oursRates,
@@ -218,9 +218,11 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
     const pct = (g: number) => `${(100 * g / ortPeak).toFixed(0)} %`;
-    const torchLabel = `PyTorch ${torchVersion} eager, torch 1 thread + OpenBLAS ${f.openblas_threads}`;
+    const torchLabel = `PyTorch ${torchVersion} eager, torch 1 thread + OpenBLAS ${f["openblas-threads"]}`;
     printOut([
-      `Model: ${result.model}; ${samples.length} samples, ${tokens} tokens; batch budget ${f.batch_tokens} tokens; ` +
+      `Model: ${result.model}; ${samples.length} samples, ${tokens} tokens; batch budget ${
+        f["batch-tokens"]
+      } tokens; ` +
       `${f.rounds} alternating rounds × ${f.reps} timed passes (after a warm-up)`,
       "",
       "| engine | tokens/s (median) | per round | ours ÷ this | model GFLOP/s | executed GFLOP/s (% of ORT MatMul peak) |",

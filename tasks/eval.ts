@@ -42,9 +42,9 @@ export const spec = defineTask({
     set: { kind: "string", description: "A built-in sample set instead of a file", choices: Object.keys(SAMPLE_SETS) },
     tokenizer: { kind: "path", description: "Use this tokenizer directory instead of the model's", valueName: "<dir>" },
     device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
-    batch_tokens: { kind: "integer", description: "Token budget of one batch", min: 1, valueName: "N" },
+    "batch-tokens": { kind: "integer", description: "Token budget of one batch", min: 1, valueName: "N" },
     timeout: { kind: "duration", description: "Deadline (default --validator.score_timeout)", min: 1 },
-    in_process: { kind: "boolean", description: "Score in this process instead of an isolated child" },
+    "in-process": { kind: "boolean", description: "Score in this process instead of an isolated child" },
     json: { kind: "boolean", description: "Print one JSON object on stdout" },
   },
   examples: [
@@ -74,10 +74,10 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
     const samples = flags.samples !== undefined ? await readSamples(flags.samples) : builtInSamples(flags.set!);
     const device = flags.device ?? config.validator.device;
-    const tokens = flags.batch_tokens ?? config.validator.batchTokens;
+    const tokens = flags["batch-tokens"] ?? config.validator.batchTokens;
     const budget = tokens === undefined ? {} : { batchTokens: tokens };
     let report: ScoreReport;
-    if (flags.in_process) {
+    if (flags["in-process"]) {
       report = await scoreModel(flags.model, samples, {
         cacheDir: config.validator.cacheDir,
         device,

@@ -35,10 +35,9 @@ export const spec = defineTask({
     samples: { kind: "path", description: "Samples file (JSON Lines)", valueName: "<file.jsonl>" },
     tokenizer: { kind: "path", description: "Use this tokenizer directory instead of the model's", valueName: "<dir>" },
     device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
-    batch_tokens: {
+    "batch-tokens": {
       kind: "integer",
-      description:
-        "Token budget of one batch (default: --validator.batch_tokens when set, else 2048 on CPU, 16384 on CUDA)",
+      description: "Token budget of one batch (default: --validator.batch_tokens, else 2048 on CPU, 16384 on CUDA)",
       min: 1,
       valueName: "N",
     },
@@ -70,7 +69,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const timeoutMs = flags.timeout ?? config.validator.scoreTimeoutMs;
     const progress = createProgress(`Scoring ${flags.model}`, { unit: "tokens" });
     const deadline = AbortSignal.timeout(timeoutMs);
-    const tokens = flags.batch_tokens ?? config.validator.batchTokens;
+    const tokens = flags["batch-tokens"] ?? config.validator.batchTokens;
     const budget = tokens === undefined ? {} : { batchTokens: tokens };
     const scoring = scoreModel(flags.model, samples, {
       cacheDir: config.validator.cacheDir,
