@@ -5,6 +5,7 @@
 export const TASK_NAMES: readonly string[] = [
   "validate",
   "demo",
+  "epoch",
   "chain:read",
   "commit",
   "devnet",

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./competitions.ts";
+export * from "./sample_sets.ts";

@@ -6,3 +6,4 @@
  */
 export * from "./format_epoch.ts";
 export * from "./run_epoch.ts";
+export * from "./epoch_state.ts";

@@ -7,14 +7,14 @@
  *
  * @module
  */
-import type { ChainClient } from "../chain/mod.ts";
-import { readChainSnapshot } from "../chain/mod.ts";
-import type { ChainSnapshot } from "../chain/mod.ts";
+import { type ChainClient, type ChainSnapshot, readChainSnapshot } from "../chain/mod.ts";
 import { type Competition, getCompetition } from "../eval/competitions.ts";
 import { fetchModels, holdModel, MinerModelError } from "../hub/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
 import { movingAverage, stepWeights, thresholdWeights, winRates } from "../mechanism/mod.ts";
-import { scoreInSubprocess, type ScoreReport } from "../score/mod.ts";
+// The parent never loads ONNX Runtime: scoring runs in a child process.
+import { scoreInSubprocess } from "../score/score_in_subprocess.ts";
+import type { ScoreReport } from "../score/score_model.ts";
 
 /** What happened to one miner this epoch. */
 export interface MinerRow {
@@ -52,6 +52,8 @@ export interface EpochResult {
   readonly average: ReadonlyMap<number, number>;
   /** The weights to set (uid → weight, summing to 1, or all 0). */
   readonly weights: ReadonlyMap<number, number>;
+  /** Every model a current commitment names (what garbage collection must keep). */
+  readonly references: readonly { readonly hotkey: string; readonly repo: string; readonly commit: string }[];
 }
 
 /** Options of {@linkcode runEpoch}. */
@@ -75,6 +77,8 @@ export interface RunEpochOptions {
   offline?: boolean | undefined;
   /** Scoring device. @default "auto" */
   device?: string | undefined;
+  /** A tokenizer directory every model is scored with (a competition's forced tokenizer). @default each model's own */
+  tokenizerDir?: string | undefined;
   /** Token budget of a scoring batch. @default the scorer's */
   batchTokens?: number | undefined;
   /** Deadline of scoring one model. @default 720000 */
@@ -188,6 +192,11 @@ export async function runEpoch(options: RunEpochOptions): Promise<EpochResult> {
     rows: [...rows.values()].sort((a, b) => a.uid - b.uid),
     average,
     weights,
+    references: snapshot.commitments.flatMap((c) =>
+      "modelId" in c && c.modelId.commit !== null
+        ? [{ hotkey: c.hotkey, repo: `${c.modelId.namespace}/${c.modelId.name}`, commit: c.modelId.commit }]
+        : []
+    ),
   };
 }
 
@@ -239,6 +248,7 @@ async function scoreHeld(dir: string, options: RunEpochOptions): Promise<ScoreRe
     competition: options.competitionId,
     ...(options.scoreTimeoutMs === undefined ? {} : { timeoutMs: options.scoreTimeoutMs }),
     ...(options.device === undefined ? {} : { device: options.device }),
+    ...(options.tokenizerDir === undefined ? {} : { tokenizerDir: options.tokenizerDir }),
     ...(options.batchTokens === undefined ? {} : { batchTokens: options.batchTokens }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });

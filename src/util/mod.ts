@@ -1,0 +1,6 @@
+/**
+ * Small helpers without dependencies.
+ *
+ * @module
+ */
+export * from "./base64.ts";
