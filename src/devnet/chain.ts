@@ -65,7 +65,7 @@ const HASH69 = `0x${"69".repeat(32)}`;
 /** The chain, its storage and its pool. */
 export class DevnetChain {
   readonly runtime: DevnetRuntime;
-  readonly pool = new TxPool();
+  readonly pool: TxPool = new TxPool();
   readonly #blocks: Block[] = [];
   readonly #byHash = new Map<string, Block>();
   readonly #stateHistory: number;

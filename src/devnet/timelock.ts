@@ -17,13 +17,17 @@ export const QUICKNET_PUBLIC_KEY: Uint8Array = hexToU8a(
 );
 
 /** A real quicknet beacon: round 1000 and its signature (the value subtensor's own tests insert). */
-export const QUICKNET_ROUND_1000 = {
+export const QUICKNET_ROUND_1000: {
+  readonly round: number;
+  readonly signature: Uint8Array;
+  readonly randomness: Uint8Array;
+} = {
   round: 1000,
   signature: hexToU8a(
     "0xb44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39",
   ),
   randomness: hexToU8a("0xfe290beca10872ef2fb164d2aa4442de4566183ec51c56ff3cd603d930e54fdd"),
-} as const;
+};
 
 let ready = false;
 
