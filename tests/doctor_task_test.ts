@@ -31,6 +31,6 @@ Deno.test("deno task doctor --json reports every check, CUDA unavailable with a 
   assert.equal(byName.get("chain")?.status, "fail", "nothing listens on port 9");
   for (const r of results) assert.doesNotMatch(r.detail, /check crashed/, r.name);
   assert.ok(results.some((r) => r.name.startsWith("gpu")));
-  assert.ok(byName.has("disk") && byName.has("ulimit -n"));
+  assert.ok(byName.has("model disk") && byName.has("ulimit -n"));
   assert.equal(output.code, results.some((r) => r.status === "fail") ? 9 : 0);
 });

@@ -13,6 +13,7 @@ import type { Config, TaskSpec, ValueSource } from "./config.ts";
 import { ALL_COMMON_FLAGS, type FlagSpec, type FlagSpecs, type FlagValues, normalizeFlagName } from "./flags.ts";
 import { resolveNetwork } from "./networks.ts";
 import { TASK_NAMES } from "./task_names.ts";
+import { readEnv } from "../util/read_env.ts";
 
 /** What {@linkcode parseConfig} found on the command line. */
 export type ParseResult<S extends FlagSpecs> =
@@ -122,15 +123,6 @@ export async function parseConfig<S extends FlagSpecs>(
 
   const config = buildConfig(spec, values, sources, cli.positionals, configFile, env, projectRoot, home);
   return { kind: "config", config: deepFreeze(config) };
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return undefined;
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
 }
 
 interface CliValues {

@@ -1,22 +1,15 @@
 /**
  * Doctor checks of the machine: Deno, ONNX Runtime and its execution
- * providers, the GPU, free disk in the model cache, and the open-file limit.
+ * providers, the GPU, and the open-file limit (the model cache's disk is the hub's check).
  *
  * @module
  */
-import { statfs } from "node:fs/promises";
-import { dirname } from "node:path";
 import { probeExecutionProviders } from "../score/execution_providers.ts";
-import { formatAmount } from "../log/mod.ts";
 import { type DoctorCheck, result } from "./check.ts";
 
 /** The Deno version the project is tested with. */
 export const TESTED_DENO_VERSION = "2.9.6";
 
-/** Free space under which the model cache check fails (one 3B model in bf16 plus margin). */
-export const MIN_FREE_BYTES = 20e9;
-/** Free space under which the model cache check warns. */
-export const WARN_FREE_BYTES = 100e9;
 /** Open-file soft limit under which the check warns. */
 export const MIN_OPEN_FILES = 4096;
 
@@ -106,33 +99,6 @@ export const gpuCheck: DoctorCheck = {
   },
 };
 
-/** Free space where models are cached. */
-export const diskCheck: DoctorCheck = {
-  name: "disk",
-  async run(config) {
-    let dir = config.validator.modelDir;
-    for (;;) {
-      try {
-        await Deno.stat(dir);
-        break;
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound) || dirname(dir) === dir) throw error;
-        dir = dirname(dir);
-      }
-    }
-    const stats = await statfs(dir);
-    const free = Number(stats.bavail) * Number(stats.bsize);
-    const detail = `${formatAmount(free, "bytes")} free for the model cache ${config.validator.modelDir}`;
-    if (free < MIN_FREE_BYTES) {
-      return result("disk", "fail", detail, "Free space or run `deno task gc`; a 3B model needs about 7 GB");
-    }
-    if (free < WARN_FREE_BYTES) {
-      return result("disk", "warn", detail, "Validators keep several models; 100 GB or more is comfortable");
-    }
-    return result("disk", "ok", detail);
-  },
-};
-
 /** The open-file soft limit (read with util-linux `prlimit`; Deno denies /proc/self). */
 export const ulimitCheck: DoctorCheck = {
   name: "ulimit -n",
@@ -165,7 +131,6 @@ export const RUNTIME_CHECKS: readonly DoctorCheck[] = [
   denoVersionCheck,
   onnxRuntimeCheck,
   gpuCheck,
-  diskCheck,
   ulimitCheck,
 ];
 

@@ -271,13 +271,7 @@ export class ProtoWriter {
     if (values.length === 0) return this;
     const inner = new ProtoWriter();
     for (const value of values) inner.#varint(value);
-    inner.#flush();
-    this.#tag(field, WireType.Bytes);
-    this.#varint(inner.#length);
-    this.#flush();
-    this.#parts.push(...inner.#parts);
-    this.#length += inner.#length;
-    return this;
+    return this.message(field, inner);
   }
 
   /** Writes a packed repeated float field. */

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./base64.ts";
+export * from "./read_env.ts";

@@ -12,6 +12,7 @@ import { keypairFromKeyfile, parseKeyfile } from "./keyfile.ts";
 import { promptPassword } from "./prompt_password.ts";
 import { WalletError } from "./wallet_error.ts";
 import { readKeyfileBytes } from "./read_keyfile_bytes.ts";
+import { readEnv } from "../util/read_env.ts";
 
 /** Where a wallet lives (the shape of `Config.wallet`). */
 export interface WalletLocation {
@@ -59,15 +60,6 @@ export interface Hotkey {
 /** The path of a wallet's hotkey file. */
 export function hotkeyPath(wallet: WalletLocation): string {
   return join(wallet.path, wallet.name, "hotkeys", wallet.hotkey);
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return undefined;
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
