@@ -6,13 +6,12 @@
  */
 import { parseArgs } from "node:util";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/mod.ts";
 import { closest } from "./_closest.ts";
 import type { Config, TaskSpec, ValueSource } from "./config.ts";
 import { ALL_COMMON_FLAGS, type FlagSpec, type FlagSpecs, type FlagValues, normalizeFlagName } from "./flags.ts";
 import { resolveNetwork } from "./networks.ts";
-import { TASK_NAMES } from "./task_names.ts";
+import { readConfigFile } from "./_read_config_file.ts";
 import { readEnv } from "../util/read_env.ts";
 
 /** What {@linkcode parseConfig} found on the command line. */
@@ -212,66 +211,6 @@ function tokenize(
 
 function splitList(value: string): string[] {
   return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
-}
-
-async function readConfigFile(
-  path: string,
-  spec: TaskSpec,
-  byNormalName: Map<string, string>,
-  readTextFile: ((path: string) => Promise<string>) | undefined,
-): Promise<Map<string, unknown>> {
-  let text: string;
-  try {
-    text = await (readTextFile ?? Deno.readTextFile)(path);
-  } catch (error) {
-    throw new ConfigError(`Cannot read config file "${path}": ${(error as Error).message}`, {
-      hint: "Check the path given to --config (or BT_CONFIG)",
-      cause: error,
-    });
-  }
-  let document: unknown;
-  try {
-    document = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`Cannot parse config file "${path}": ${(error as Error).message}`, {
-      hint: "A config file is a JSON or YAML mapping of flag names to values",
-      cause: error,
-    });
-  }
-  if (document === null || document === undefined) return new Map();
-  if (typeof document !== "object" || Array.isArray(document)) {
-    throw new ConfigError(`Cannot parse config file "${path}": the top level must be a mapping`);
-  }
-  const values = new Map<string, unknown>();
-  const taskNames = new Set(TASK_NAMES.map(normalizeFlagName));
-  const visit = (object: Record<string, unknown>, prefix: string, inTaskSection: boolean) => {
-    for (const [key, value] of Object.entries(object)) {
-      const dotted = prefix === "" ? key : `${prefix}.${key}`;
-      const normal = normalizeFlagName(dotted);
-      const name = byNormalName.get(normal);
-      if (name !== undefined) {
-        values.set(name, value);
-      } else if (!inTaskSection && prefix === "" && taskNames.has(normalizeFlagName(key))) {
-        if (normalizeFlagName(key) === normalizeFlagName(spec.name) && isMapping(value)) {
-          visit(value, "", true);
-        }
-      } else if (isMapping(value)) {
-        visit(value, dotted, inTaskSection);
-      } else {
-        const suggestion = closest(dotted, byNormalName.values());
-        throw new ConfigError(
-          `Unknown key "${dotted}" in config file "${path}"${suggestion ? `: did you mean "${suggestion}"?` : ""}`,
-          { hint: `Run "deno task ${spec.name} --help" to list the settings` },
-        );
-      }
-    }
-  };
-  visit(document as Record<string, unknown>, "", false);
-  return values;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | undefined): unknown {
