@@ -3,5 +3,7 @@
  *
  * @module
  */
+export * from "./chat_tokenizer.ts";
 export * from "./competitions.ts";
 export * from "./sample_sets.ts";
+export * from "./samples.ts";

@@ -19,7 +19,8 @@
 import { resolve } from "node:path";
 import { type FaultRule, FaultSet, type HubRoute, parseFaults } from "./faults.ts";
 import { RequestLog, type RequestRecord } from "./request_log.ts";
-import { bodyStream, hubError, jsonResponse, sleep } from "./_http.ts";
+import { delay } from "../util/mod.ts";
+import { bodyStream, hubError, jsonResponse } from "./_http.ts";
 import { type RepoKind, RepoStore } from "./_repo_store.ts";
 import {
   type ApiContext,
@@ -159,7 +160,7 @@ export function startHubsim(options: HubsimOptions): Promise<Hubsim> {
             "retry-after": String(fault.retryAfter ?? 1),
           });
         case "slow":
-          if (fault.delayMs !== undefined) await sleep(fault.delayMs, closing.signal);
+          if (fault.delayMs !== undefined) await delay(fault.delayMs, closing.signal).catch(() => {});
           break;
       }
     }
