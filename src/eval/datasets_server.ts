@@ -90,6 +90,16 @@ export class DatasetsServerError extends SubvalidError {
   }
 }
 
+/** What `/size` says about a dataset. */
+export interface DatasetSize {
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** `size.splits`, in the server's order. */
+  readonly splits: readonly DatasetSplitSize[];
+  /** Whether the server's parquet conversion is partial, when it says. */
+  readonly partial: boolean | undefined;
+}
+
 /** One entry of `/size`'s `size.splits`. */
 export interface DatasetSplitSize {
   readonly config: string;
@@ -123,6 +133,8 @@ export interface DatasetRow {
 
 /** One page of rows. Fields the reference does not read are `undefined` when missing or mistyped. */
 export interface RowsPage {
+  /** The HTTP status of the answer. */
+  readonly status: number;
   readonly rows: readonly DatasetRow[];
   readonly numRowsTotal: number | undefined;
   readonly numRowsPerPage: number | undefined;
@@ -132,7 +144,11 @@ export interface RowsPage {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-async function getJson(path: string, params: [string, string][], options: DatasetsServerOptions): Promise<unknown> {
+async function getJson(
+  path: string,
+  params: [string, string][],
+  options: DatasetsServerOptions,
+): Promise<{ status: number; body: unknown }> {
   const base = (options.baseUrl ?? DEFAULT_DATASETS_SERVER_URL).replace(/\/+$/, "");
   const url = `${base}${path}?${new URLSearchParams(params)}`;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
@@ -153,7 +169,8 @@ async function getJson(path: string, params: [string, string][], options: Datase
       { kind: timedOut ? "timeout" : "network", url, cause: error },
     );
   }
-  if (response.status >= 400) {
+  // As requests' raise_for_status(): 400..599 are errors; anything else is read as a body.
+  if (response.status >= 400 && response.status < 600) {
     let serverMessage: string | undefined;
     try {
       const body = JSON.parse(text) as unknown;
@@ -172,7 +189,7 @@ async function getJson(path: string, params: [string, string][], options: Datase
     );
   }
   try {
-    return JSON.parse(text);
+    return { status: response.status, body: JSON.parse(text) };
   } catch (error) {
     throw new DatasetsServerError(
       `Cannot read "${url}": HTTP ${response.status} body is not JSON (${text.length} characters)`,
@@ -181,8 +198,8 @@ async function getJson(path: string, params: [string, string][], options: Datase
   }
 }
 
-function shapeError(url: string, what: string): DatasetsServerError {
-  return new DatasetsServerError(`Cannot read "${url}": ${what}`, { kind: "shape", url, status: 200 });
+function shapeError(url: string, what: string, status: number): DatasetsServerError {
+  return new DatasetsServerError(`Cannot read ${url}: ${what}`, { kind: "shape", url, status });
 }
 
 /**
@@ -190,25 +207,26 @@ function shapeError(url: string, what: string): DatasetsServerError {
  *
  * @throws {DatasetsServerError} for a failed request or a body without a valid `size.splits`
  */
-export async function fetchDatasetSize(
-  dataset: string,
-  options: DatasetsServerOptions = {},
-): Promise<DatasetSplitSize[]> {
-  const body = await getJson("/size", [["dataset", dataset]], options);
+export async function fetchDatasetSize(dataset: string, options: DatasetsServerOptions = {}): Promise<DatasetSize> {
+  const { status, body } = await getJson("/size", [["dataset", dataset]], options);
   const where = `/size of "${dataset}"`;
-  if (!isObject(body) || !isObject(body.size)) throw shapeError(where, `no "size" object`);
+  if (!isObject(body) || !isObject(body.size)) throw shapeError(where, `no "size" object`, status);
   const splits = body.size.splits;
-  if (!Array.isArray(splits)) throw shapeError(where, `"size.splits" is not an array`);
-  return splits.map((entry, i) => {
-    if (!isObject(entry)) throw shapeError(where, `size.splits[${i}] is not an object`);
-    const { config, split, num_rows: numRows } = entry;
-    if (typeof config !== "string") throw shapeError(where, `size.splits[${i}].config is not a string`);
-    if (typeof split !== "string") throw shapeError(where, `size.splits[${i}].split is not a string`);
-    if (!Number.isSafeInteger(numRows) || (numRows as number) < 0) {
-      throw shapeError(where, `size.splits[${i}].num_rows is ${JSON.stringify(numRows)}, not a row count`);
-    }
-    return { config, split, numRows: numRows as number };
-  });
+  if (!Array.isArray(splits)) throw shapeError(where, `"size.splits" is not an array`, status);
+  return {
+    status,
+    partial: typeof body.partial === "boolean" ? body.partial : undefined,
+    splits: splits.map((entry, i) => {
+      if (!isObject(entry)) throw shapeError(where, `size.splits[${i}] is not an object`, status);
+      const { config, split, num_rows: numRows } = entry;
+      if (typeof config !== "string") throw shapeError(where, `size.splits[${i}].config is not a string`, status);
+      if (typeof split !== "string") throw shapeError(where, `size.splits[${i}].split is not a string`, status);
+      if (!Number.isSafeInteger(numRows) || (numRows as number) < 0) {
+        throw shapeError(where, `size.splits[${i}].num_rows is ${JSON.stringify(numRows)}, not a row count`, status);
+      }
+      return { config, split, numRows: numRows as number };
+    }),
+  };
 }
 
 /**
@@ -234,7 +252,7 @@ export async function fetchDatasetConfigs(
   dataset: string,
   options: DatasetsServerOptions = {},
 ): Promise<Map<string, DatasetConfigInfo>> {
-  return configsFromSplits(await fetchDatasetSize(dataset, options));
+  return configsFromSplits((await fetchDatasetSize(dataset, options)).splits);
 }
 
 /**
@@ -256,18 +274,19 @@ export async function fetchRows(
   ];
   if (request.limit !== undefined) params.push(["limit", String(request.limit)]);
   if (request.length !== undefined) params.push(["length", String(request.length)]);
-  const body = await getJson("/rows", params, options);
+  const { status, body } = await getJson("/rows", params, options);
   const where = `/rows of "${dataset}" ${request.config}/${request.split} at offset ${request.offset}`;
-  if (!isObject(body)) throw shapeError(where, "the body is not a JSON object");
+  if (!isObject(body)) throw shapeError(where, "the body is not a JSON object", status);
   if (!Array.isArray(body.rows)) {
-    throw shapeError(where, `"rows" is ${body.rows === undefined ? "missing" : "not an array"}`);
+    throw shapeError(where, `"rows" is ${body.rows === undefined ? "missing" : "not an array"}`, status);
   }
   const rows = body.rows.map((item, i): DatasetRow => {
-    if (!isObject(item) || !isObject(item.row)) throw shapeError(where, `rows[${i}] has no "row" object`);
+    if (!isObject(item) || !isObject(item.row)) throw shapeError(where, `rows[${i}] has no "row" object`, status);
     return { rowIdx: Number.isSafeInteger(item.row_idx) ? item.row_idx as number : undefined, row: item.row };
   });
   const int = (v: unknown) => Number.isSafeInteger(v) ? v as number : undefined;
   return {
+    status,
     rows,
     numRowsTotal: int(body.num_rows_total),
     numRowsPerPage: int(body.num_rows_per_page),
