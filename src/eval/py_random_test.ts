@@ -100,3 +100,15 @@ Deno.test("PyRandom rejects caller mistakes as CPython does", () => {
   assert.throws(() => new PyRandom(1.5), TypeError);
   assert.throws(() => rng.getrandbitsNumber(54), RangeError);
 });
+
+Deno.test("the committed vectors are what this machine's python3 makes", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const script = new URL("../../tests/fixtures/make_py_random_vectors.py", import.meta.url);
+    const run = await new Deno.Command("python3", { args: [script.pathname, out], stderr: "piped" }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(out)).cases, VECTORS.cases);
+  } finally {
+    await Deno.remove(out);
+  }
+});

@@ -50,3 +50,19 @@ Deno.test("pyReplaceFirst() replaces only the first occurrence, like str.replace
   assert.equal(pyReplaceFirst("abc", "", "X"), "Xabc");
   assert.equal(pyReplaceFirst("$&$&", "$&", "$'"), "$'$&", "no replacement patterns");
 });
+
+Deno.test("the committed string vectors are what this machine's python3 makes", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const script = new URL("../../tests/fixtures/make_py_str_vectors.py", import.meta.url);
+    const run = await new Deno.Command("python3", { args: [script.pathname, out], stderr: "piped" }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    const { python: _, ...fresh } = JSON.parse(await Deno.readTextFile(out));
+    const { python: __, ...committed } = JSON.parse(
+      await Deno.readTextFile(new URL("../../tests/fixtures/py_str_vectors.json", import.meta.url)),
+    );
+    assert.deepEqual(fresh, committed);
+  } finally {
+    await Deno.remove(out);
+  }
+});
