@@ -57,6 +57,7 @@ Deno.test("the SFT rows have the real columns, a task-type mix with dropped type
   has(/\\boxed\{\}/, "an empty boxed");
   has(/\\boxed\{\d+\r\}/, "\\r inside an answer");
   has(/\\boxed\{\d+\u2028/, "U+2028 inside an answer");
+  // deno-lint-ignore no-control-regex
   has(/^[\x1c-\x1f\x85]/, "Python-only whitespace first");
   has(/^\ufeff/, "U+FEFF first");
   has(/[\u{10000}-\u{10FFFF}]/u, "characters outside the BMP");
