@@ -13,6 +13,9 @@
  *   the text with the FIRST occurrence of `{"output": "answer"}` removed; the reference text is
  *   `trace.strip() + ' {"output": "' + answer + '"}'`.
  *
+ * The reference would trim a parse result above the target with `random.sample`; that never runs,
+ * since parsing stops at the target, so no randomness is drawn after the page rounds.
+ *
  * A row the reference fails to parse (fewer than two messages, a message without `content`, a
  * non-string answer text) is skipped and does not count. A non-string question is skipped too: the
  * reference would keep it and fail later while tokenizing (the real dataset has none).
