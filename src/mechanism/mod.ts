@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./competition_weights.ts";
 export * from "./convert_weights.ts";
 export * from "./model_id.ts";
 export * from "./parse_weights_json.ts";
