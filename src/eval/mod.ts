@@ -5,3 +5,4 @@
  */
 export * from "./competitions.ts";
 export * from "./sample_sets.ts";
+export * from "./competition_tokenizer.ts";
