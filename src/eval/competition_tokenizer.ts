@@ -20,7 +20,7 @@
  * `from_pretrained`), tokenizer files only, into the HF cache; offline, the cache alone serves them. When
  * the hub cannot be reached (retries exhausted), a cached copy of the revision is used with a warning, as
  * `huggingface_hub` falls back to its cache. Every failure is a {@linkcode CompetitionTokenizerError}: a
- * validator-side problem, never a miner's fault.
+ * validator-side problem, never a miner's fault (a permission denial passes through as it is).
  *
  * @module
  */
@@ -164,6 +164,7 @@ export async function loadCompetitionTokenizer(
     fetched = await fetchModel(ref, { ...fetchOptions, offline: options.offline ?? false });
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
+    if (error instanceof Deno.errors.NotCapable) throw error;
     const transient = error instanceof MinerModelError && error.reason === "download_failed";
     if (!transient || options.offline) throw unavailable(repo, revision, error, options.offline ?? false);
     try {
@@ -227,7 +228,9 @@ function unavailable(repo: string, revision: string, error: unknown, offline: bo
     {
       repo,
       cause: error,
-      hint: offline
+      hint: error instanceof SubvalidError && !(error instanceof MinerModelError) && error.hint !== undefined
+        ? error.hint
+        : offline
         ? `Fetch it once online (deno task fetch --model ${repo} --revision ${revision} --layout tokenizer) or drop --offline`
         : "Check the network and HF_ENDPOINT/HF_TOKEN; the step cannot be scored without it",
     },
