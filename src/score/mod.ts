@@ -7,6 +7,7 @@
  * @module
  */
 export * from "./batching.ts";
+export * from "./byte_level_bpe.ts";
 export * from "./chat_tokenizer.ts";
 export * from "./device.ts";
 export * from "./execution_providers.ts";

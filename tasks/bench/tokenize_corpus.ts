@@ -12,11 +12,8 @@
  *
  * @module
  */
+import { COMPETITION_SYSTEM_PROMPT } from "../../src/eval/competition_tokenizer.ts";
 import type { ChatSample } from "../../src/score/samples.ts";
-
-/** The system prompt of the competition (research/sn37_mechanism.md §3.2 item 6). */
-export const SYSTEM_PROMPT =
-  "You are a reflective AI capable of using extended chains of thought to consider the problem thoroughly and deliberate through systematic reasoning to arrive at a correct solution before answering. Enclose your internal monologue in <think> ... </think> tags, then provide your final answer in the format that the user requests.";
 
 /** Options of {@linkcode makeTokenizeCorpus}. */
 export interface TokenizeCorpusOptions {
@@ -238,7 +235,7 @@ export function makeTokenizeCorpus(options: TokenizeCorpusOptions = {}): ChatSam
     }
     samples.push({
       task: codeforces ? "CODEFORCES_COTS" : "SYNTHETIC_1_SFT",
-      messages: [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: eol(question) }],
+      messages: [{ role: "system", content: COMPETITION_SYSTEM_PROMPT }, { role: "user", content: eol(question) }],
       reference: eol(reference),
     });
   }
