@@ -21,17 +21,39 @@ export const CL100K_PATTERN = String
 
 const S = ONIG_SPACE;
 
-/** JavaScript sources (flags `gu`) by Oniguruma pattern. */
-const PATTERNS: ReadonlyMap<string, string> = new Map([
-  [
-    CL100K_PATTERN,
-    String
+/** A translated pattern. */
+interface Translation {
+  /** The JavaScript source (flags `u`, plus `g` or `y`). */
+  readonly source: string;
+  /**
+   * Whether the pattern matches at every position of every string, so that its matches tile the text
+   * with no gaps (then the encoder may take each piece as the text between two `lastIndex` values).
+   */
+  readonly gapless: boolean;
+}
+
+/** Translations by Oniguruma pattern. */
+const PATTERNS: ReadonlyMap<string, Translation> = new Map([
+  [CL100K_PATTERN, {
+    source: String
       .raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^${S}\p{L}\p{N}]+[\r\n]*|[${S}]*[\r\n]+|[${S}]+(?![^${S}])|[${S}]+`,
-  ],
+    // Any character is a letter (\p{L}+), a number (\p{N}{1,3}), a space (\s+) or else ([^\s\p{L}\p{N}]+),
+    // a lone surrogate included: some alternative always matches.
+    gapless: true,
+  }],
 ]);
 
 /** The JavaScript regex (flags `gu`) for an Oniguruma split pattern, or `undefined` when it is not known. */
 export function splitPatternRegExp(pattern: string): RegExp | undefined {
-  const source = PATTERNS.get(pattern);
-  return source === undefined ? undefined : new RegExp(source, "gu");
+  const translation = PATTERNS.get(pattern);
+  return translation === undefined ? undefined : new RegExp(translation.source, "gu");
+}
+
+/**
+ * The sticky JavaScript regex (flags `uy`) of a gapless split pattern, or `undefined` when the pattern is
+ * unknown or may leave gaps.
+ */
+export function gaplessSplitRegExp(pattern: string): RegExp | undefined {
+  const translation = PATTERNS.get(pattern);
+  return translation?.gapless ? new RegExp(translation.source, "uy") : undefined;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CL100K_PATTERN, ONIG_SPACE, splitPatternRegExp } from "./_split_patterns.ts";
+import { CL100K_PATTERN, gaplessSplitRegExp, ONIG_SPACE, splitPatternRegExp } from "./_split_patterns.ts";
 
 const onig: { tokenizers: string; classes: Record<"L" | "N" | "s", [number, number][]> } = JSON.parse(
   await Deno.readTextFile(new URL("../../tests/fixtures/tokenizers/onig_classes.json", import.meta.url)),
@@ -28,4 +28,27 @@ Deno.test("The cl100k split regex treats U+0085 as space and U+FEFF as a symbol,
   // Python tokenizers: "'ſt 'Kt" -> ["'ſ", "t", " '", "Kt"] (ſ case-folds to s).
   assert.deepEqual(pieces("'\u017ft 'Kt"), ["'\u017f", "t", " '", "Kt"]);
   assert.equal(splitPatternRegExp("\\s+"), undefined);
+});
+
+Deno.test("The cl100k split regex is gapless: its matches tile any text, lone surrogates included", async () => {
+  const { gunzipSync } = await import("node:zlib");
+  const cases: { cases: { text: string }[] } = JSON.parse(
+    new TextDecoder().decode(
+      gunzipSync(await Deno.readFile(new URL("../../tests/fixtures/tokenizers/gpt4_cases.json.gz", import.meta.url))),
+    ),
+  );
+  const texts = [...cases.cases.map((c) => c.text), "a\ud800b", "\udc00", "x \udbff\udbff 1\ud83d"];
+  const sticky = gaplessSplitRegExp(CL100K_PATTERN)!;
+  assert.equal(sticky.flags, "uy");
+  for (const text of texts) {
+    const pieces = text.match(splitPatternRegExp(CL100K_PATTERN)!) ?? [];
+    assert.equal(pieces.join(""), text);
+    sticky.lastIndex = 0;
+    const tiles: string[] = [];
+    for (let start = 0; start < text.length; start = sticky.lastIndex) {
+      assert.ok(sticky.test(text), JSON.stringify(text));
+      tiles.push(text.slice(start, sticky.lastIndex));
+    }
+    assert.deepEqual(tiles, pieces);
+  }
 });

@@ -19,18 +19,29 @@
  * UTF-8 bytes, and BPE merges them: always the adjacent pair with the lowest merge rank, the leftmost one
  * on ties — the order of the priority queue in `tokenizers`' `Word::merge_all` (short pieces use a scan,
  * long ones a heap; both give that order). With `ignore_merges`, a piece that is itself in the vocabulary
- * is that token. Results per piece are cached (bounded: the cache is cleared when full).
+ * is that token. Results per piece are cached (bounded: the cache is cleared when full). The cl100k regex
+ * matches at every position, so its pieces tile the text and are read between `lastIndex` values of a
+ * sticky regex (no match arrays).
+ *
+ * One thread on purpose: one evaluation step (~2 M tokens) takes about 1 s on one core of a 2-core
+ * machine (`deno task bench:tokenize`), so worker threads — whose start-up (module, 4 MB JSON, tables)
+ * costs a good part of that second — would not pay for their lifecycle and failure handling.
  *
  * @module
  */
-import { splitPatternRegExp } from "./_split_patterns.ts";
+import { gaplessSplitRegExp, splitPatternRegExp } from "./_split_patterns.ts";
 
 /** Options of {@linkcode ByteLevelBpe}. */
 export interface ByteLevelBpeOptions {
-  /** Pieces whose ids are remembered; the cache is cleared when full. @default 65536 */
+  /** Pieces whose ids are remembered; the cache is cleared when full. @default 262144 */
   cacheSize?: number;
   /** Pieces up to this many bytes are merged by scanning, longer ones through a heap (tests set it). @default 64 */
   scanLimit?: number;
+  /**
+   * Read pieces between `lastIndex` values when the split regex is gapless (faster); false takes every
+   * match with `exec`, the general way (tests compare both). @default true
+   */
+  gapless?: boolean;
 }
 
 /** GPT-2's reversible map from bytes to printable characters (ByteLevel). */
@@ -150,6 +161,8 @@ class MergeTable {
 /** The encoder. Build it with {@linkcode ByteLevelBpe.fromTokenizerJson}. */
 export class ByteLevelBpe {
   readonly #split: RegExp;
+  /** The sticky form of a gapless split regex (pieces are read between `lastIndex` values). */
+  readonly #gapless: RegExp | undefined;
   readonly #special: RegExp | undefined;
   readonly #specialIds: ReadonlyMap<string, number>;
   readonly #byteIds: Int32Array;
@@ -168,7 +181,9 @@ export class ByteLevelBpe {
     const model = json.model as Json;
     const vocab = model.vocab as Record<string, number>;
     const pre = (json.pre_tokenizer as Json).pretokenizers as Json[];
-    this.#split = splitPatternRegExp((pre[0]!.pattern as Json).Regex as string)!;
+    const pattern = (pre[0]!.pattern as Json).Regex as string;
+    this.#split = splitPatternRegExp(pattern)!;
+    this.#gapless = options.gapless === false ? undefined : gaplessSplitRegExp(pattern);
     this.#byteChars = bytesToUnicode();
     this.#byteIds = Int32Array.from(this.#byteChars, (c) => vocab[c]!);
     const merges = model.merges as unknown[];
@@ -195,7 +210,7 @@ export class ByteLevelBpe {
         .join("|"),
       "gu",
     );
-    this.#cacheSize = options.cacheSize ?? 65536;
+    this.#cacheSize = options.cacheSize ?? 262144;
     this.#scanLimit = options.scanLimit ?? 64;
   }
 
@@ -230,20 +245,49 @@ export class ByteLevelBpe {
   }
 
   #encodeOrdinary(text: string, out: number[]): void {
-    const split = this.#split;
-    const cache = this.#cache;
-    split.lastIndex = 0;
-    for (let m = split.exec(text); m !== null; m = split.exec(text)) {
-      const piece = m[0];
-      let ids = cache.get(piece);
-      if (ids === undefined) {
-        ids = this.#bpe(piece);
-        if (cache.size >= this.#cacheSize) cache.clear();
-        cache.set(piece, ids);
-      }
-      if (typeof ids === "number") out.push(ids);
-      else for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
+    const gapless = this.#gapless;
+    if (gapless === undefined) {
+      this.#encodeMatches(text, out);
+      return;
     }
+    // Every position starts a match: the pieces tile the text, and `test` allocates no match array.
+    gapless.lastIndex = 0;
+    let start = 0;
+    while (start < text.length) {
+      if (!gapless.test(text) || gapless.lastIndex === start) {
+        this.#encodeMatches(text.slice(start), out); // unreachable for a gapless pattern; stays correct
+        return;
+      }
+      const end = gapless.lastIndex;
+      if (end - start === 1) {
+        const c = text.charCodeAt(start);
+        if (c < 0x80) {
+          out.push(this.#byteIds[c]!);
+          start = end;
+          continue;
+        }
+      }
+      this.#encodePiece(text.slice(start, end), out);
+      start = end;
+    }
+  }
+
+  /** Encodes each match of the split regex (gaps between matches are dropped, as `Removed` + `invert`). */
+  #encodeMatches(text: string, out: number[]): void {
+    const split = this.#split;
+    split.lastIndex = 0;
+    for (let m = split.exec(text); m !== null; m = split.exec(text)) this.#encodePiece(m[0], out);
+  }
+
+  #encodePiece(piece: string, out: number[]): void {
+    let ids = this.#cache.get(piece);
+    if (ids === undefined) {
+      ids = this.#bpe(piece);
+      if (this.#cache.size >= this.#cacheSize) this.#cache.clear();
+      this.#cache.set(piece, ids);
+    }
+    if (typeof ids === "number") out.push(ids);
+    else for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
   }
 
   /** UTF-8 bytes of a piece into `#bytes`; returns the length. Lone surrogates become U+FFFD. */

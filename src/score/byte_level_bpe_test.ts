@@ -70,10 +70,10 @@ Deno.test("ByteLevelBpe follows tokenizers (transformers 4.48), not transformers
   }
 });
 
-Deno.test("ByteLevelBpe merges through the heap exactly as through the scan, with any cache size", async () => {
+Deno.test("ByteLevelBpe merges through the heap exactly as through the scan, with any cache size, by exec or tiles", async () => {
   const json = await gpt4Json();
   const heap = ByteLevelBpe.fromTokenizerJson(json, { scanLimit: 0, cacheSize: 0 });
-  const scan = ByteLevelBpe.fromTokenizerJson(json, { scanLimit: Infinity, cacheSize: 2 });
+  const scan = ByteLevelBpe.fromTokenizerJson(json, { scanLimit: Infinity, cacheSize: 2, gapless: false });
   for (const c of cases.cases) {
     if (c.kind === "long" && c.text.length > 3000) continue; // the scan is quadratic
     assert.deepEqual(heap.encode(c.text), c.ids, c.text);
@@ -176,4 +176,11 @@ Deno.test("ByteLevelBpe refuses a shape it does not support and a merge outside 
   assert.throws(() => ByteLevelBpe.fromTokenizerJson({ ...json, normalizer: { type: "NFC" } }), TypeError);
   (json.model as { merges: string[] }).merges.push("Ġ zzzzzzqq");
   assert.throws(() => ByteLevelBpe.fromTokenizerJson(json), /merge 100000 "Ġ zzzzzzqq"/);
+});
+
+Deno.test("ByteLevelBpe encodes a lone surrogate as U+FFFD, as TextEncoder does (Python would refuse the text)", async () => {
+  const bpe = ByteLevelBpe.fromTokenizerJson(await gpt4Json());
+  assert.deepEqual(bpe.encode("a\ud800b"), bpe.encode("a\ufffdb"));
+  assert.deepEqual(bpe.encode("\udc00 x"), bpe.encode("\ufffd x"));
+  assert.deepEqual(bpe.encode("\ud83d\ude00"), bpe.encode("😀"));
 });
