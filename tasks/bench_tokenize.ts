@@ -17,6 +17,7 @@
  * @module
  */
 import { loadavg } from "node:os";
+import process from "node:process";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { defineTask } from "../src/config/mod.ts";
@@ -74,6 +75,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     type Engine = (text: string) => number[];
     const pass = (encode: Engine) => {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const ids: number[][] = [];
       let tokens = 0;
       let contextTokens = 0;
@@ -86,7 +88,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         tokens += context.length + reference.length;
         contextTokens += context.length;
       }
-      return { seconds: (performance.now() - t0) / 1000, tokens, contextTokens, ids };
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      return { seconds: (performance.now() - t0) / 1000, cpuSeconds, tokens, contextTokens, ids };
     };
     const rates = {
       hfCold: [] as number[],
@@ -94,6 +98,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       oursCold: [] as number[],
       oursWarm: [] as number[],
     };
+    const cpuRates = { hfCold: [] as number[], oursCold: [] as number[] };
     const builds = { hf: [] as number[], ours: [] as number[] };
     let tokens = 0;
     let contextTokens = 0;
@@ -128,6 +133,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       rates.hfWarm.push(hfWarm.tokens / hfWarm.seconds);
       rates.oursCold.push(oursCold.tokens / oursCold.seconds);
       rates.oursWarm.push(oursWarm.tokens / oursWarm.seconds);
+      cpuRates.hfCold.push(hfCold.tokens / hfCold.cpuSeconds);
+      cpuRates.oursCold.push(oursCold.tokens / oursCold.cpuSeconds);
       log.info(
         `Round ${round}: HF ${(hfCold.tokens / hfCold.seconds).toFixed(0)} tok/s cold, ours ${
           (oursCold.tokens / oursCold.seconds).toFixed(0)
@@ -148,6 +155,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       hfTokensPerSecondWarm: rates.hfWarm,
       oursTokensPerSecondCold: rates.oursCold,
       oursTokensPerSecondWarm: rates.oursWarm,
+      hfTokensPerCpuSecondCold: cpuRates.hfCold,
+      oursTokensPerCpuSecondCold: cpuRates.oursCold,
       ratioCold: median(rates.oursCold) / median(rates.hfCold),
       ratioWarm: median(rates.oursWarm) / median(rates.hfWarm),
       buildSeconds: { hf: median(builds.hf), ours: median(builds.ours) },
@@ -170,14 +179,14 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         mismatches === 0
       }`,
       "",
-      "| encoder (one thread) | tokens/s cold (median) | per round (M) | tokens/s warm (median) | build |",
-      "| --- | --- | --- | --- | --- |",
+      "| encoder (one thread) | tokens/s cold (median) | per round (M) | tokens/s warm (median) | tokens per CPU-second, cold | build |",
+      "| --- | --- | --- | --- | --- | --- |",
       `| @huggingface/tokenizers | ${m(rates.hfCold)} | ${fmt(rates.hfCold)} | ${m(rates.hfWarm)} | ${
-        result.buildSeconds.hf.toFixed(2)
-      } s |`,
+        m(cpuRates.hfCold)
+      } | ${result.buildSeconds.hf.toFixed(2)} s |`,
       `| subvalid ByteLevelBpe | ${m(rates.oursCold)} | ${fmt(rates.oursCold)} | ${m(rates.oursWarm)} | ${
-        result.buildSeconds.ours.toFixed(2)
-      } s |`,
+        m(cpuRates.oursCold)
+      } | ${result.buildSeconds.ours.toFixed(2)} s |`,
       "",
       `Ours ÷ HF: ${result.ratioCold.toFixed(1)}× cold, ${
         result.ratioWarm.toFixed(1)
