@@ -16,14 +16,15 @@
  * @module
  */
 import { join } from "node:path";
-import { connectChain, formatReceipt, setWeights, type WeightsReceipt } from "./src/chain/mod.ts";
+import { connectChain } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
 import { defineTask } from "./src/config/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
-import { getCompetition } from "./src/eval/competitions.ts";
-import { collectGarbage } from "./src/hub/mod.ts";
-import { formatEpoch, readEpochState, runEpoch, writeEpochState } from "./src/validator/mod.ts";
+import { getCompetition } from "./src/eval/mod.ts";
+import { formatEpoch, runValidatorEpoch } from "./src/validator/mod.ts";
+import { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "./src/validator/live/mod.ts";
 import { loadHotkey } from "./src/wallet/mod.ts";
+import { formatReceipt, type WeightsReceipt } from "./src/weights/mod.ts";
 
 /** The epoch task. */
 export const spec = defineTask({
@@ -65,7 +66,7 @@ const PROJECT = new URL(".", import.meta.url).pathname;
 
 /** Runs one epoch and returns the exit code: 0 when the weights were set (or, dry, computed). */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
-  return runTask(spec, args, async (config, { signal, log }) => {
+  return runTask(spec, args, async (config, { signal }) => {
     const { flags } = config;
     if (flags.samples === undefined) {
       throw new ConfigError("Cannot run an epoch: --samples is required", {
@@ -79,60 +80,46 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       throw new ConfigError("Cannot set weights --offline", { hint: "Add --dry-run, or drop --offline" });
     }
     const statePath = flags.state ?? join(PROJECT, ".cache", "subvalid", `epoch-${config.netuid}.json`);
-    const previous = await readEpochState(statePath, { netuid: config.netuid, competitionId: flags.competition });
     const hotkey = flags["dry-run"] ? undefined : await loadHotkey(config.wallet);
+    const { validator } = config;
 
     await using reader = await connectChain(config.subtensor.chainEndpoint, { signal });
-    const epoch = await runEpoch({
-      reader,
+    // The weight setter has its own connection, never the reader's.
+    await using writer = hotkey === undefined
+      ? undefined
+      : await connectChain(config.subtensor.chainEndpoint, { signal });
+    const sent: { receipt?: WeightsReceipt } = {};
+    const { epoch } = await runValidatorEpoch({
+      chain: liveChainReader(reader, config.netuid),
+      models: liveModelStore({
+        modelDir: validator.modelDir,
+        cacheDir: validator.cacheDir,
+        hubUrl: config.hub.url,
+        token: config.hub.token,
+        offline: config.hub.offline,
+        gcGraceMs: validator.gcGraceMs,
+      }),
+      scorer: liveScorer({
+        cacheDir: validator.cacheDir,
+        device: validator.device,
+        batchTokens: validator.batchTokens,
+        timeoutMs: validator.scoreTimeoutMs,
+      }),
+      weights: writer === undefined || hotkey === undefined ? undefined : liveWeightSetter(writer, hotkey.pair, {
+        netuid: config.netuid,
+        versionKey: validator.versionKey,
+        onReceipt: (r) => sent.receipt = r,
+      }),
+    }, {
       netuid: config.netuid,
       competitionId: flags.competition,
       samplesFile: flags.samples,
-      modelDir: config.validator.modelDir,
-      cacheDir: config.validator.cacheDir,
-      hubUrl: config.hub.url,
-      hubToken: config.hub.token,
-      offline: config.hub.offline,
-      device: config.validator.device,
-      batchTokens: config.validator.batchTokens,
-      scoreTimeoutMs: config.validator.scoreTimeoutMs,
       tokenizerDir: flags.tokenizer,
-      previousAverage: previous?.average,
+      statePath,
+      gc: flags.gc && !config.offline,
       signal,
     });
-
-    let receipt: WeightsReceipt | undefined;
-    const uids = [...epoch.weights.keys()].filter((uid) => epoch.weights.get(uid)! > 0);
-    if (hotkey !== undefined && uids.length > 0) {
-      await using writer = await connectChain(config.subtensor.chainEndpoint, { signal });
-      receipt = await setWeights(
-        { uids, weights: uids.map((uid) => epoch.weights.get(uid)!) },
-        { client: writer, signer: hotkey.pair, netuid: config.netuid, versionKey: config.validator.versionKey, signal },
-      );
-    } else if (hotkey !== undefined) {
-      log.warn("No model earned weight this epoch: nothing to set");
-    }
-    if (!flags["dry-run"]) {
-      await writeEpochState(statePath, {
-        netuid: config.netuid,
-        competitionId: flags.competition,
-        block: epoch.block,
-        average: epoch.average,
-      });
-      log.info(`Saved the moving average to ${statePath}`);
-    }
-    if (flags.gc && !config.offline) {
-      const report = await collectGarbage({
-        modelDir: config.validator.modelDir,
-        cacheDir: config.validator.cacheDir,
-        references: epoch.references,
-        graceMs: config.validator.gcGraceMs,
-        dryRun: flags["dry-run"],
-        signal,
-      });
-      log.info(`Garbage collection: ${report.deleted.length} snapshots, ${report.freedBytes} bytes freed`);
-    }
-
+    const receipt = sent.receipt;
     if (flags.json) {
       printOut(JSON.stringify({
         block: epoch.block,

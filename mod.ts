@@ -19,7 +19,7 @@
  *
  * @module
  */
-export * as build from "./src/build/mod.ts";
+export * as build from "./src/checkpoint/mod.ts";
 export * as chain from "./src/chain/mod.ts";
 export * as cli from "./src/cli/mod.ts";
 export * as config from "./src/config/mod.ts";

@@ -20,7 +20,8 @@ import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ExitCode, SubvalidError } from "../src/errors/mod.ts";
 import { DataType, encodeModel, type Model, node, tensor, valueInfo } from "../src/onnx/mod.ts";
-import { CPU, readSamples, scoreModel } from "../src/score/mod.ts";
+import { readSamples } from "../src/eval/mod.ts";
+import { CPU, scoreModel } from "../src/score/mod.ts";
 
 class BenchError extends SubvalidError {
   override readonly exitCode = ExitCode.Internal;

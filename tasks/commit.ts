@@ -14,7 +14,8 @@
  * @module
  */
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { commitmentBytes, commitModel, connectChain, formatModelId, type ModelId } from "../src/chain/mod.ts";
+import { commitmentBytes, commitModel, connectChain } from "../src/chain/mod.ts";
+import { formatModelId, type ModelId } from "../src/mechanism/mod.ts";
 import { defineTask } from "../src/config/mod.ts";
 import { ConfigError } from "../src/errors/mod.ts";
 import { loadHotkey } from "../src/wallet/mod.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 import { join } from "node:path";
-import { formatReceipt } from "../src/chain/mod.ts";
+import { formatReceipt } from "../src/weights/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { defineTask } from "../src/config/mod.ts";
 import { DEMO_MINERS, runDemo } from "../src/demo/mod.ts";

@@ -17,13 +17,13 @@ import {
   chainCheck,
   type CheckResult,
   type DoctorCheck,
+  HUB_CHECKS,
   runChecks,
   RUNTIME_CHECKS,
   walletCheck,
+  WEIGHTS_CHECKS,
 } from "../src/doctor/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
-import { HUB_CHECKS } from "../src/hub/doctor_checks.ts";
-import { WEIGHTS_CHECKS } from "../src/chain/weights_doctor.ts";
 
 /** The doctor task. */
 export const spec = defineTask({

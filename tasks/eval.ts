@@ -18,16 +18,8 @@ import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
-import { builtInSamples, SAMPLE_SETS } from "../src/eval/sample_sets.ts";
-import {
-  isIdsSample,
-  lossesByTask,
-  readSamples,
-  type Sample,
-  scoreInSubprocess,
-  scoreModel,
-  type ScoreReport,
-} from "../src/score/mod.ts";
+import { builtInSamples, isIdsSample, readSamples, type Sample, SAMPLE_SETS } from "../src/eval/mod.ts";
+import { lossesByTask, scoreInSubprocess, scoreModel, type ScoreReport } from "../src/score/mod.ts";
 
 /** The eval task. */
 export const spec = defineTask({

@@ -15,7 +15,8 @@ import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { formatAmount } from "../src/log/mod.ts";
-import { fetchModel, MinerModelError, parseRepoId } from "../src/hub/mod.ts";
+import { fetchModel, MinerModelError } from "../src/hub/mod.ts";
+import { parseRepoId } from "../src/mechanism/mod.ts";
 
 /** The fetch task. */
 export const spec = defineTask({

@@ -18,8 +18,9 @@ import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { createProgress, formatSeconds } from "../src/log/mod.ts";
-import { readSamples, reportToJson, scoreModel, type ScoreReport } from "../src/score/mod.ts";
-import { constraintsFor, type ModelConstraints } from "../src/build/mod.ts";
+import { readSamples } from "../src/eval/mod.ts";
+import { reportToJson, scoreModel, type ScoreReport } from "../src/score/mod.ts";
+import { constraintsFor, type ModelConstraints } from "../src/checkpoint/mod.ts";
 import { COMPETITIONS, getCompetition } from "../src/eval/competitions.ts";
 
 /** The score task. */

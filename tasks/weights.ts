@@ -16,12 +16,18 @@ import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode, exitCodeOf } from "../src/errors/mod.ts";
 import { convertWeightsForEmit, type EmitWeights, parseWeightsJson, type WeightsInput } from "../src/mechanism/mod.ts";
-import { formatConversion, formatPlan, formatReceipt, planToJson } from "../src/chain/weights_format.ts";
-import { planWeights } from "../src/chain/weights_plan.ts";
-import { readUidHotkeys } from "../src/chain/weights_state.ts";
-import { setWeightsOrThrow } from "../src/chain/set_weights.ts";
-import { failureReceipt } from "../src/chain/weights_receipt.ts";
-import { connectWeightsWriter, loadWeightsSigner } from "../src/chain/weights_connection.ts";
+import { readUidHotkeys } from "../src/chain/mod.ts";
+import {
+  connectWeightsWriter,
+  failureReceipt,
+  formatConversion,
+  formatPlan,
+  formatReceipt,
+  loadWeightsSigner,
+  planToJson,
+  planWeights,
+  setWeightsOrThrow,
+} from "../src/weights/mod.ts";
 
 /** The weights task. */
 export const spec = defineTask({
@@ -105,7 +111,6 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
 
     const signer = await loadWeightsSigner(config, { needSecret: !flags["dry-run"] });
     await using writer = await connectWeightsWriter(config, { signal });
-    const api = writer.api;
     const common = {
       netuid: config.netuid,
       versionKey: config.validator.versionKey,
@@ -113,8 +118,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     };
 
     if (flags["dry-run"]) {
-      const plan = await planWeights(api, input, { ...common, hotkey: signer.address });
-      const hotkeys = await readUidHotkeys(api, config.netuid, plan.input.uids, plan.state.blockHash);
+      const plan = await planWeights(writer, input, { ...common, hotkey: signer.address });
+      const hotkeys = await readUidHotkeys(writer, config.netuid, plan.input.uids, plan.state.blockHash);
       printOut(flags.json ? JSON.stringify(planToJson(plan, hotkeys), null, 2) : formatPlan(plan, hotkeys));
       return plan.prechecks.some((c) => c.status === "fail") ? ExitCode.Weights : ExitCode.Ok;
     }

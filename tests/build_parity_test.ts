@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type AttentionKind, openSafetensorsModel } from "../src/build/mod.ts";
-import { addLogProbHead, type IdsSample, POSITIONS_INPUT, readSamples, scoreModel } from "../src/score/mod.ts";
+import { type AttentionKind, openSafetensorsModel } from "../src/checkpoint/mod.ts";
+import { type IdsSample, readSamples } from "../src/eval/mod.ts";
+import { addLogProbHead, POSITIONS_INPUT, scoreModel } from "../src/score/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const FIXTURES = join(ROOT, "tests/fixtures/safetensors");

@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildKey, openCheckpoint, openSafetensorsModel } from "../src/build/mod.ts";
-import { readSamples, scoreModel } from "../src/score/mod.ts";
+import { buildKey, openCheckpoint, openSafetensorsModel } from "../src/checkpoint/mod.ts";
+import { readSamples } from "../src/eval/mod.ts";
+import { scoreModel } from "../src/score/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const FIXTURES = join(ROOT, "tests/fixtures/safetensors");

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
-import { commitModel, connectChain, formatModelId } from "../src/chain/mod.ts";
+import { commitModel, connectChain } from "../src/chain/mod.ts";
+import { formatModelId } from "../src/mechanism/mod.ts";
 import { publishModel } from "../src/demo/mod.ts";
 import { startDevnet } from "../src/devnet/mod.ts";
 import { builtInSamples, CompetitionId } from "../src/eval/mod.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { defineTask, parseConfig } from "../src/config/mod.ts";
 import { startHubsim } from "../src/hubsim/mod.ts";
-import { HUB_CHECKS, hubCheck, modelCacheCheck, modelDiskCheck } from "../src/hub/doctor_checks.ts";
+import { HUB_CHECKS, hubCheck, modelCacheCheck, modelDiskCheck } from "../src/doctor/hub_checks.ts";
 import { tempDir } from "./hub_fixtures.ts";
 
 const spec = defineTask({ name: "doctor", summary: "", usage: "", groups: [], flags: {} });

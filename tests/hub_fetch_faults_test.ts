@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { startHubsim } from "../src/hubsim/mod.ts";
-import { fetchModel, MinerModelError, type ModelRef } from "../src/hub/mod.ts";
+import { fetchModel, MinerModelError } from "../src/hub/mod.ts";
+import type { ModelRef } from "../src/mechanism/mod.ts";
 import { onnxModelFiles, tempDir, writeRepo } from "./hub_fixtures.ts";
 
 const WEIGHTS = "onnx/model.onnx_data";

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startHubsim } from "../src/hubsim/mod.ts";
-import { collectGarbage, fetchModel, holdModel, holdsDir, listHeldDirs, type ModelRef } from "../src/hub/mod.ts";
+import { collectGarbage, fetchModel, holdModel, holdsDir, listHeldDirs } from "../src/hub/mod.ts";
+import type { ModelRef } from "../src/mechanism/mod.ts";
 import { onnxModelFiles, tempDir, writeRepo } from "./hub_fixtures.ts";
 
 const HOUR = 3_600_000;

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { type ChatSample, readSamples, type Sample, scoreModel, type ScoreReport } from "../src/score/mod.ts";
+import { type ChatSample, readSamples, type Sample } from "../src/eval/mod.ts";
+import { scoreModel, type ScoreReport, ScoreRuntimeError } from "../src/score/mod.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 const reference = JSON.parse(await Deno.readTextFile(join(FIXTURES, "reference.json")));
@@ -137,10 +138,21 @@ Deno.test("scoreModel() gives Infinity when an id sample is outside the vocabula
   const bad: Sample[] = [{ contextIds: [1, 2], referenceIds: [300] }];
   const report = await scoreModel(join(FIXTURES, "models/tiny-gpt"), bad, { cacheDir, device: "cpu" });
   assert.match(report.error ?? "", /token id 300 but the model's vocabulary has 260 tokens/);
-  const noTokenizer = await scoreModel(join(FIXTURES, "models/slow"), chat as ChatSample[], {
-    cacheDir,
-    device: "cpu",
-    tokenizerDir: join(FIXTURES, "samples"),
-  });
+  // A model without a tokenizer of its own, scored on chat samples: the model's fault.
+  const bare = await Deno.makeTempDir();
+  await Deno.mkdir(join(bare, "onnx"));
+  await Deno.copyFile(join(FIXTURES, "models/tiny-gpt/onnx/model.onnx"), join(bare, "onnx/model.onnx"));
+  await Deno.copyFile(join(FIXTURES, "models/tiny-gpt/config.json"), join(bare, "config.json"));
+  const noTokenizer = await scoreModel(bare, chat as ChatSample[], { cacheDir, device: "cpu" });
+  await Deno.remove(bare, { recursive: true });
   assert.match(noTokenizer.error ?? "", /Cannot load tokenizer .*tokenizer\.json/);
+  // A tokenizer the caller gives that does not load is the validator's fault: it throws, never Infinity.
+  await assert.rejects(
+    scoreModel(join(FIXTURES, "models/tiny-gpt"), chat as ChatSample[], {
+      cacheDir,
+      device: "cpu",
+      tokenizerDir: join(FIXTURES, "samples"),
+    }),
+    (error: unknown) => error instanceof ScoreRuntimeError && /every model is scored with/.test(error.message),
+  );
 });

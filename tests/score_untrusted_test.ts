@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeModel, encodeModel, type Model, node } from "../src/onnx/mod.ts";
-import { HEAD_VERSION, openOnnxModel, prepareWrappedGraph, readSamples, scoreModel } from "../src/score/mod.ts";
+import { readSamples } from "../src/eval/mod.ts";
+import { openOnnxModel } from "../src/onnx/mod.ts";
+import { HEAD_VERSION, prepareWrappedGraph, scoreModel } from "../src/score/mod.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 const LLAMA = join(FIXTURES, "models/tiny-llama");

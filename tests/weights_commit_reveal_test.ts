@@ -10,12 +10,16 @@
  */
 import assert from "node:assert/strict";
 import { u8aToHex } from "@polkadot/util";
-import { setWeights } from "../src/chain/set_weights.ts";
-import { QUICKNET, QUICKNET_ROUND_1000, timelockDecrypt } from "../src/chain/timelock_encrypt.ts";
-import { decodeWeightsTlockPayload } from "../src/chain/timelock_payload.ts";
-import { computeRevealRound } from "../src/chain/timelock_round.ts";
-import { readWeightsState } from "../src/chain/weights_state.ts";
-import type { WeightsSuccess } from "../src/chain/weights_receipt.ts";
+import { readWeightsState } from "../src/chain/mod.ts";
+import {
+  computeRevealRound,
+  decodeWeightsTlockPayload,
+  QUICKNET,
+  QUICKNET_ROUND_1000,
+  setWeights,
+  timelockDecrypt,
+  type WeightsSuccess,
+} from "../src/weights/mod.ts";
 import { storedWeights, weightsFixture } from "./weights_fixtures.ts";
 
 const NETUID = 37;
@@ -34,7 +38,7 @@ const firstBlockOf = (epoch: number) => epoch * (TEMPO + 1) - (NETUID + 1);
 Deno.test("setWeights() with commit-reveal on commits a timelocked payload that the chain reveals with round 1000's pulse", async () => {
   await using f = await weightsFixture({ commitReveal: true, tempo: TEMPO, revealPeriodEpochs: 1 });
   const api = f.client.api;
-  const before = await readWeightsState(api, f.validator.address, { netuid: NETUID });
+  const before = await readWeightsState(f.client, f.validator.address, { netuid: NETUID });
   assert.equal(before.commitRevealEnabled, true);
   const nowMs = clockForRound(1000, before.block, before.revealPeriodEpochs);
 
@@ -89,7 +93,7 @@ Deno.test("setWeights() with commit-reveal on commits a timelocked payload that 
 Deno.test("setWeights() with commit-reveal refuses a reveal round the chain's drand state has passed", async () => {
   await using f = await weightsFixture({ commitReveal: true, tempo: TEMPO });
   f.devnet.addPulse(5000, QUICKNET_ROUND_1000.signature); // LastStoredRound = 5000
-  const state = await readWeightsState(f.client.api, f.validator.address, { netuid: NETUID });
+  const state = await readWeightsState(f.client, f.validator.address, { netuid: NETUID });
   const receipt = await setWeights({ uids: [2], weights: [1] }, {
     client: f.client,
     signer: f.validator,

@@ -4,15 +4,15 @@
  */
 import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { setWeights, setWeightsOrThrow } from "../src/chain/set_weights.ts";
+import { setWeights, setWeightsOrThrow } from "../src/weights/set_weights.ts";
 import {
   IncorrectVersionKeyError,
   NotRegisteredError,
   NoValidatorPermitError,
   TooFewWeightsError,
   WeightsRateLimitedError,
-} from "../src/chain/weights_errors.ts";
-import type { WeightsFailure, WeightsSuccess } from "../src/chain/weights_receipt.ts";
+} from "../src/weights/errors.ts";
+import type { WeightsFailure, WeightsSuccess } from "../src/weights/receipt.ts";
 import { storedWeights, weightsFixture } from "./weights_fixtures.ts";
 
 const NETUID = 37;
@@ -79,7 +79,7 @@ Deno.test("setWeights() refuses before signing when rate limited, naming the nex
     (error: unknown) => {
       assert.ok(error instanceof WeightsRateLimitedError, String(error));
       assert.equal(error.nextAllowedBlock, first.block + 50);
-      assert.match(String((error.cause as Error)?.message), /1010: Invalid Transaction: Custom error: 6/);
+      assert.match(String((error.cause as Error)?.message), /\(1010: Invalid Transaction: Custom error: 6\)/);
       return true;
     },
   );

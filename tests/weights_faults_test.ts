@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { blake2AsHex } from "@polkadot/util-crypto";
-import { setWeights } from "../src/chain/set_weights.ts";
-import type { WeightsFailure, WeightsReceipt, WeightsSuccess } from "../src/chain/weights_receipt.ts";
+import { setWeights } from "../src/weights/set_weights.ts";
+import type { WeightsFailure, WeightsReceipt, WeightsSuccess } from "../src/weights/receipt.ts";
 import { NETUID, storedWeights, waitFor, weightsFixture } from "./weights_fixtures.ts";
 
 const manual = { blockProduction: "manual", weightsRateLimit: 0 } as const;
@@ -34,7 +34,7 @@ Deno.test("setWeights() gives up at the inclusion deadline when the node stalls,
   const timedOut = (await attempt) as WeightsFailure;
   const elapsed = performance.now() - started;
   assert.equal(timedOut.success, false);
-  assert.equal(timedOut.error, "WeightsTimeoutError");
+  assert.equal(timedOut.error, "ChainTimeoutError");
   assert.equal(timedOut.kind, "timeout");
   assert.match(timedOut.reason, /^Cannot set weights: no inclusion within 800 ms for extrinsic 0x[0-9a-f]{64}$/);
   assert.ok(f.devnet.chain.pool.get(timedOut.extrinsicHash!), "the receipt names the pending transaction");
@@ -43,7 +43,7 @@ Deno.test("setWeights() gives up at the inclusion deadline when the node stalls,
   // Still stalled: the next attempt cannot even read the chain, and says so by its deadline.
   const readFailed = (await send([1, 2])) as WeightsFailure;
   assert.equal(readFailed.kind, "timeout");
-  assert.match(readFailed.reason, /no chain state within 800 ms/);
+  assert.match(readFailed.reason, /^Cannot read the weights state .* no answer from ".*" within 800 ms$/);
 
   // The node recovers; the stalled transaction lands, and a new attempt succeeds.
   f.devnet.faults.unstall();

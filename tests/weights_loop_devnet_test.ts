@@ -4,9 +4,9 @@
  * waits `intervalMs`.
  */
 import assert from "node:assert/strict";
-import { setWeights } from "../src/chain/set_weights.ts";
-import { startWeightsLoop } from "../src/chain/weights_loop.ts";
-import type { WeightsReceipt } from "../src/chain/weights_receipt.ts";
+import { setWeights } from "../src/weights/set_weights.ts";
+import { startWeightsLoop } from "../src/weights/weights_loop.ts";
+import type { WeightsReceipt } from "../src/weights/receipt.ts";
 import { NETUID, storedWeights, waitFor, weightsFixture } from "./weights_fixtures.ts";
 
 Deno.test("startWeightsLoop() with setWeights: retries a rate-limited attempt, then succeeds and waits the interval", async () => {

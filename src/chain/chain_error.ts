@@ -10,11 +10,35 @@ export class ChainError extends SubvalidError {
   override readonly exitCode: ExitCode = ExitCode.Chain;
 }
 
-/** A chain call did not answer before its deadline. */
-export class ChainTimeoutError extends ChainError {}
+/** Options of the errors that may leave a sent transaction's outcome unknown. */
+export interface OutcomeUnknownOptions extends SubvalidErrorOptions {
+  /** The hash of the transaction that was sent, if one was. */
+  extrinsicHash?: string | undefined;
+}
 
-/** The chain endpoint cannot be reached (or was lost and did not come back within the reconnect attempts). */
-export class ChainConnectionError extends ChainError {}
+/** A chain call did not answer before its deadline (for a sent transaction: its outcome is unknown). */
+export class ChainTimeoutError extends ChainError {
+  /** The transaction that was sent, if this was a submission. */
+  readonly extrinsicHash: string | undefined;
+  constructor(message: string, options: OutcomeUnknownOptions = {}) {
+    super(message, options);
+    this.extrinsicHash = options.extrinsicHash;
+  }
+}
+
+/**
+ * The chain endpoint cannot be reached, or was lost and did not come back
+ * within the reconnect attempts (for a sent transaction: its outcome is
+ * unknown).
+ */
+export class ChainConnectionError extends ChainError {
+  /** The transaction that was sent, if this was a submission. */
+  readonly extrinsicHash: string | undefined;
+  constructor(message: string, options: OutcomeUnknownOptions = {}) {
+    super(message, options);
+    this.extrinsicHash = options.extrinsicHash;
+  }
+}
 
 /** Options of {@linkcode ChainTransactionError}. */
 export interface ChainTransactionErrorOptions extends SubvalidErrorOptions {
@@ -22,6 +46,8 @@ export interface ChainTransactionErrorOptions extends SubvalidErrorOptions {
   code: number;
   /** The JSON-RPC error data (`"Custom error: 6"`, `"Transaction is outdated"`, ...). */
   data: string | undefined;
+  /** The name of subtensor's custom error N, when known (`RateLimitExceeded`). */
+  customErrorName?: string | undefined;
 }
 
 /** The node refused a transaction at submission (a transaction-pool error). */
@@ -32,13 +58,16 @@ export class ChainTransactionError extends ChainError {
   readonly data: string | undefined;
   /** N of `"Custom error: N"` (subtensor's `CustomTransactionError`), if that is the data. */
   readonly customError: number | undefined;
+  /** The custom error's name, when known (`RateLimitExceeded`). */
+  readonly customErrorName: string | undefined;
 
   constructor(message: string, options: ChainTransactionErrorOptions) {
     super(message, options);
     this.code = options.code;
     this.data = options.data;
-    const custom = options.data?.match(/^Custom error: (\d+)$/);
+    const custom = options.data?.match(/Custom error: (\d+)/);
     this.customError = custom ? Number(custom[1]) : undefined;
+    this.customErrorName = options.customErrorName;
   }
 }
 

@@ -9,7 +9,7 @@ import type { KeyringPair } from "@polkadot/keyring/types";
 import { stringToU8a, u8aToHex } from "@polkadot/util";
 import { ChainError } from "./chain_error.ts";
 import type { ChainClient } from "./connect_chain.ts";
-import { formatModelId, MAX_COMMITMENT_BYTES, type ModelId } from "./model_id.ts";
+import { formatModelId, MAX_COMMITMENT_BYTES, type ModelId } from "../mechanism/model_id.ts";
 import { submitExtrinsic, type SubmitResult } from "./submit_extrinsic.ts";
 
 /** Options of {@linkcode commitModel}. */
@@ -17,7 +17,7 @@ export interface CommitModelOptions {
   /** The subnet. */
   netuid: number;
   signal?: AbortSignal | undefined;
-  /** Deadline of submission plus inclusion (ms). @default 3 × the client's timeout */
+  /** Deadline from submission to inclusion (ms). @default 60000 */
   timeoutMs?: number | undefined;
   /** Wait for finalization, not just inclusion. @default false */
   waitForFinalization?: boolean | undefined;
@@ -78,7 +78,7 @@ export async function commitModel(
   });
   const result = await submitExtrinsic(client, tx, hotkey, {
     signal,
-    timeoutMs: options.timeoutMs,
+    inclusionTimeoutMs: options.timeoutMs,
     waitForFinalization: options.waitForFinalization,
     what: `commit model "${formatModelId(modelId)}" on subnet ${netuid}`,
   });

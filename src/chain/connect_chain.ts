@@ -11,6 +11,7 @@
 import { ApiPromise, WsProvider } from "@polkadot/api";
 import type { ApiOptions } from "@polkadot/api/types";
 import { getLog, type Log } from "../log/mod.ts";
+import { delay, raceSignal } from "../util/mod.ts";
 import { apiOptions } from "./api_options.ts";
 import { ChainConnectionError, ChainError, ChainTimeoutError } from "./chain_error.ts";
 
@@ -47,31 +48,6 @@ export interface CallOptions {
 }
 
 const DISCONNECTED = /disconnected from|WebSocket is not connected|Abnormal Closure|Normal Closure|Going Away/i;
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** Races a promise against a signal; rejects with the signal's reason. */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 /** A connection to one chain endpoint. Create with {@linkcode connectChain}; close with `close()`. */
 export class ChainClient implements AsyncDisposable {

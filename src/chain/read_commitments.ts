@@ -10,7 +10,7 @@
 import type { ApiDecoration } from "@polkadot/api/types";
 import type { Codec } from "@polkadot/types/types";
 import type { ChainClient } from "./connect_chain.ts";
-import { type ModelId, parseModelId } from "./model_id.ts";
+import { type ModelId, parseModelId } from "../mechanism/model_id.ts";
 
 /** One commitment of a registered hotkey. */
 export type Commitment =

@@ -8,22 +8,17 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  type ChainClient,
-  commitModel,
-  connectChain,
-  formatModelId,
-  setWeights,
-  submitExtrinsic,
-  type WeightsReceipt,
-} from "../chain/mod.ts";
+import { type ChainClient, commitModel, connectChain, submitExtrinsic } from "../chain/mod.ts";
+import { formatModelId } from "../mechanism/mod.ts";
+import type { WeightsReceipt } from "../weights/mod.ts";
 import { startDevnet } from "../devnet/mod.ts";
 import { builtInSamples } from "../eval/sample_sets.ts";
 import { CompetitionId } from "../eval/competitions.ts";
 import { secureHashOf } from "../hub/mod.ts";
 import { startHubsim } from "../hubsim/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
-import { type EpochResult, runEpoch } from "../validator/mod.ts";
+import { type EpochResult, runValidatorEpoch } from "../validator/mod.ts";
+import { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "../validator/live/mod.ts";
 import { loadHotkey } from "../wallet/mod.ts";
 import { publishModel } from "./publish_model.ts";
 
@@ -149,27 +144,32 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   }
 
   await using reader = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
-  const epoch = await runEpoch({
-    reader,
+  const validator = await loadHotkey({ path: walletDir, name: devnet.neurons[0]!.wallet, hotkey: "default" });
+  await using writer = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  const statePath = join(options.workDir, "epoch-state.json");
+  await Deno.remove(statePath).catch(() => {});
+  const sent: { receipt?: WeightsReceipt } = {};
+  const { epoch } = await runValidatorEpoch({
+    chain: liveChainReader(reader, netuid),
+    models: liveModelStore({ modelDir: options.modelDir, cacheDir: options.cacheDir, hubUrl: hub.url }),
+    scorer: liveScorer({
+      cacheDir: options.cacheDir,
+      device: options.device,
+      timeoutMs: options.scoreTimeoutMs ?? 120_000,
+    }),
+    weights: liveWeightSetter(writer, validator.pair, { netuid, versionKey: 0, onReceipt: (r) => sent.receipt = r }),
+  }, {
     netuid,
     competitionId: CompetitionId.DemoTiny,
     samplesFile,
-    modelDir: options.modelDir,
-    cacheDir: options.cacheDir,
-    hubUrl: hub.url,
-    device: options.device,
-    scoreTimeoutMs: options.scoreTimeoutMs ?? 120_000,
+    statePath,
+    // The model cache may hold the operator's own models: the demo never collects garbage in it.
+    gc: false,
     signal,
     log: getLog("epoch"),
   });
-
-  const validator = await loadHotkey({ path: walletDir, name: devnet.neurons[0]!.wallet, hotkey: "default" });
-  await using writer = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
-  const uids = [...epoch.weights.keys()];
-  const receipt = await setWeights(
-    { uids, weights: uids.map((uid) => epoch.weights.get(uid)!) },
-    { client: writer, signer: validator.pair, netuid, versionKey: 0, ...(signal ? { signal } : {}) },
-  );
+  const receipt = sent.receipt;
+  if (receipt === undefined) throw new Error("The demo epoch set no weights: no model earned any");
   const stored = await readStoredWeights(reader, netuid, 0);
   return { endpoint: devnet.endpoint, hubUrl: hub.url, epoch, receipt, stored };
 }

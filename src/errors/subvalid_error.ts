@@ -82,6 +82,15 @@ export class PermissionScopeError extends SubvalidError {
   override readonly exitCode = ExitCode.Permission;
 }
 
+/**
+ * A model that cannot be scored because of the model itself (its files, its
+ * graph, its size, its vocabulary, its runtime): its score is `Infinity`.
+ * Never used for the validator's own failures.
+ */
+export class ModelError extends SubvalidError {
+  override readonly exitCode = ExitCode.Score;
+}
+
 /** The operation was cancelled by a signal. */
 export class InterruptedError extends SubvalidError {
   override readonly exitCode = ExitCode.Interrupted;

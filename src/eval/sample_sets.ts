@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ChatSample } from "../score/samples.ts";
+import type { ChatSample } from "./samples.ts";
 
 /** A named built-in set. */
 export interface SampleSet {

@@ -9,7 +9,8 @@
 import { join } from "node:path";
 import { FileDigester } from "./file_digest.ts";
 import type { HubClient, RemoteFile } from "./hub_client.ts";
-import { abortableSleep, type RetryOptions, TransferError, withRetry } from "./retry.ts";
+import { delay, retry, type RetryOptions } from "../util/mod.ts";
+import { hubRetryPolicy, TransferError } from "./http_errors.ts";
 
 /** A blob to download. */
 export interface BlobTask {
@@ -71,10 +72,10 @@ export async function downloadBlob(client: HubClient, task: BlobTask, options: D
 
   const incomplete = `${path}.incomplete`;
   const state: { digester: FileDigester | undefined; received: number } = { digester: undefined, received: 0 };
-  const sha256 = await withRetry(
+  const sha256 = await retry(
     () => attempt(client, task, incomplete, state, options),
     options.retry,
-    { signal: options.signal, onRetry: options.onRetry },
+    hubRetryPolicy(options.signal, options.onRetry),
   );
   await Deno.chmod(incomplete, 0o444).catch(() => {});
   await Deno.rename(incomplete, path);
@@ -215,7 +216,7 @@ async function acquireLock(path: string, timeoutMs: number, signal?: AbortSignal
       if (Date.now() > deadline) {
         throw new Error(`Cannot lock "${path}": another download held it for more than ${timeoutMs} ms`);
       }
-      await abortableSleep(wait, signal);
+      await delay(wait, signal);
       wait = Math.min(500, wait * 2);
     }
   } catch (error) {

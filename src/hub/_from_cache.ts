@@ -9,7 +9,7 @@ import type { MinerModelError, MinerModelReason } from "./errors.ts";
 import type { FetchedModel, FetchModelOptions } from "./fetch_model.ts";
 import { selectModelFiles } from "./file_selection.ts";
 import { type ManifestFile, readManifest, readRef, repoCachePaths, type SnapshotManifest } from "./hf_cache.ts";
-import { type ModelRef, repoIdOf } from "./model_ref.ts";
+import { type ModelRef, repoIdOf } from "../mechanism/model_id.ts";
 import { computeModelHash } from "./secure_hash.ts";
 import { missingSnapshotFiles } from "./_snapshot_files.ts";
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { createProgress, formatAmount, type Log } from "../log/mod.ts";
 import { blobNameOf, downloadBlob } from "./_download_blob.ts";
 import { type Fail, type FetchedFiles, summary } from "./_from_cache.ts";
-import { linkIntoSnapshot, mapPool, missingSnapshotFiles } from "./_snapshot_files.ts";
+import { mapPool } from "../util/mod.ts";
+import { linkIntoSnapshot, missingSnapshotFiles } from "./_snapshot_files.ts";
 import { DiskSpaceError, MinerModelError } from "./errors.ts";
 import type { FetchModelOptions } from "./fetch_model.ts";
 import { type FileSelection, selectModelFiles } from "./file_selection.ts";
@@ -22,7 +23,7 @@ import {
   writeRef,
 } from "./hf_cache.ts";
 import type { HubClient, RemoteFile, RemoteRevision } from "./hub_client.ts";
-import { HubHttpError, TransferError } from "./retry.ts";
+import { HubHttpError, TransferError } from "./http_errors.ts";
 import { computeModelHash } from "./secure_hash.ts";
 
 /** Maps a hub or transfer error to the per-miner error (or passes aborts and disk errors through). */

@@ -54,23 +54,3 @@ export async function missingSnapshotFiles(dir: string, files: readonly Manifest
   }
   return missing;
 }
-
-/** Runs `fn` over items with at most `limit` running at once; rejects with the first error after all settle. */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && failure === undefined) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure !== undefined) throw failure.error;
-  return results;
-}

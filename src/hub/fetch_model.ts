@@ -15,9 +15,9 @@ import { MinerModelError, type MinerModelReason } from "./errors.ts";
 import type { ModelLayout } from "./file_selection.ts";
 import type { ManifestFile } from "./hf_cache.ts";
 import { HubClient, type RemoteRevision } from "./hub_client.ts";
-import { describeInvalidRef, type ModelRef, repoIdOf } from "./model_ref.ts";
+import { describeInvalidModelId, type ModelRef, repoIdOf } from "../mechanism/model_id.ts";
 import { quarantineModel } from "./quarantine.ts";
-import type { RetryOptions } from "./retry.ts";
+import type { RetryOptions } from "../util/mod.ts";
 import { secureHashOf } from "./secure_hash.ts";
 
 /** The verdict of the secure hash check. */
@@ -120,7 +120,7 @@ export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Pro
       cause: extra.cause,
     });
 
-  const invalid = describeInvalidRef(ref);
+  const invalid = describeInvalidModelId(ref);
   if (invalid !== undefined) throw fail("invalid_id", `Cannot fetch model "${repo}": ${invalid}`);
   let maxBytes = options.maxBytes;
   if (ref.competitionId !== undefined && ref.competitionId !== null) {

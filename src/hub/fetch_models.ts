@@ -4,9 +4,9 @@
  * @module
  */
 import { getLog } from "../log/mod.ts";
-import { mapPool } from "./_snapshot_files.ts";
+import { mapPool } from "../util/mod.ts";
 import { type FetchedModel, fetchModel, type FetchModelOptions } from "./fetch_model.ts";
-import type { ModelRef } from "./model_ref.ts";
+import type { ModelRef } from "../mechanism/model_id.ts";
 
 /** A miner and the model it committed. */
 export interface MinerModel {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { getLog } from "../log/mod.ts";
 import { readRef, repoCachePaths, repoOfFolder } from "./hf_cache.ts";
 import { defaultCacheDir, isHeld, listHeldDirs } from "./hold_model.ts";
-import { isCommitSha } from "./model_ref.ts";
+import { isCommitSha } from "../mechanism/model_id.ts";
 
 /** A model something still needs: a miner's current commitment, or one the operator names. */
 export interface ModelReference {

@@ -20,7 +20,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { isCommitSha } from "./model_ref.ts";
+import { isCommitSha } from "../mechanism/model_id.ts";
 import type { ModelLayout } from "./file_selection.ts";
 
 /** The folder name of a repository in the cache: `models--ns--name`. */

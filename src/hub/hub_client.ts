@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { isCommitSha } from "./model_ref.ts";
-import { HubHttpError, parseRetryAfter, type RetryOptions, withRetry } from "./retry.ts";
+import { isCommitSha } from "../mechanism/model_id.ts";
+import { parseRetryAfter, retry, type RetryOptions } from "../util/mod.ts";
+import { HubHttpError, hubRetryPolicy } from "./http_errors.ts";
 
 /** The public hub. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
@@ -96,7 +97,7 @@ export class HubClient {
     RemoteRevision
   > {
     const url = `${this.hubUrl}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
-    return withRetry(
+    return retry(
       async () => {
         const signal = this.#deadline(options.signal);
         const response = await this.#request(url, { signal });
@@ -105,7 +106,7 @@ export class HubClient {
         return parseRevision(body, repo, revision, url);
       },
       this.#retry,
-      { signal: options.signal },
+      hubRetryPolicy(options.signal),
     );
   }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./competition_tokenizer.ts";
 export * from "./errors.ts";
 export * from "./fetch_model.ts";
 export * from "./fetch_models.ts";
@@ -15,9 +16,7 @@ export * from "./gc.ts";
 export * from "./gc_references.ts";
 export * from "./hf_cache.ts";
 export * from "./hold_model.ts";
+export * from "./http_errors.ts";
 export * from "./hub_client.ts";
-export * from "./model_ref.ts";
-export * from "./model_snapshot.ts";
 export * from "./quarantine.ts";
-export * from "./retry.ts";
 export * from "./secure_hash.ts";

@@ -57,16 +57,6 @@ export function secureHashOf(modelHash: string, hotkey: string): string {
   return createHash("sha256").update(modelHash + hotkey, "utf8").digest("base64");
 }
 
-/** The secure hash of the files of a model directory for a hotkey. */
-export async function computeSecureHash(
-  dir: string,
-  hotkey: string,
-  files?: readonly string[],
-  options: ModelHashOptions = {},
-): Promise<string> {
-  return secureHashOf(await computeModelHash(dir, files, options), hotkey);
-}
-
 function hexToBytes(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { delay } from "../util/mod.ts";
 import type { FaultRule } from "./faults.ts";
 import type { RequestRecord } from "./request_log.ts";
 
@@ -120,7 +121,7 @@ export function bodyStream(
         chunk = chunk.slice();
         for (let i = 0; i < chunk.length; i += 4096) chunk[i] = chunk[i]! ^ 0xff;
       }
-      if (rate !== undefined) await sleep((chunk.length / rate) * 1000, signal);
+      if (rate !== undefined) await delay((chunk.length / rate) * 1000, signal).catch(() => {});
       sent += chunk.length;
       record.bytes += chunk.length;
       controller.enqueue(chunk);
@@ -128,19 +129,5 @@ export function bodyStream(
     cancel() {
       close();
     },
-  });
-}
-
-/** Waits `ms` milliseconds, or less when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
   });
 }

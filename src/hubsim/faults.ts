@@ -36,22 +36,39 @@ export type FaultAction =
   | { readonly type: "status"; readonly status: number; readonly message?: string }
   /** Answer 404 with this `X-Error-Code`. @default "EntryNotFound" */
   | { readonly type: "not-found"; readonly code?: "EntryNotFound" | "RepoNotFound" | "RevisionNotFound" }
-  /** Answer 429 with `Retry-After` seconds. @default 1 */
-  | { readonly type: "rate-limit"; readonly retryAfter?: number }
+  /**
+   * Answer 429 with this `Retry-After` (a number of seconds, or any raw header text; `null` sends none).
+   * @default 1
+   */
+  | { readonly type: "rate-limit"; readonly retryAfter?: number | string | null }
   /** Wait before answering, and/or send the body at this rate. */
   | { readonly type: "slow"; readonly delayMs?: number; readonly bytesPerSecond?: number }
   /** Announce the full `Content-Length` but close the body after this many bytes. @default half the body */
   | { readonly type: "truncate"; readonly afterBytes?: number }
   /** Send the right length but wrong bytes. */
-  | { readonly type: "corrupt" };
+  | { readonly type: "corrupt" }
+  /** Answer with exactly this body (a malformed page, an `{"error"}` with a 200, ...). */
+  | {
+    readonly type: "body";
+    readonly body: string;
+    /** @default 200 */
+    readonly status?: number;
+    /** @default "application/json; charset=utf-8" */
+    readonly contentType?: string;
+  }
+  /** `/rows` only: serve the page with just its first `count` rows (0: an empty page). */
+  | { readonly type: "rows"; readonly count: number };
 
 /** Which requests a fault applies to; every given field must match. */
 export interface FaultMatch {
   /** Routes; a body fault on `resolve` also applies to the `cdn` route it redirects to. @default every route */
   readonly route?: HubRoute | readonly HubRoute[];
-  /** Repository `namespace/name`. @default every repository */
+  /** Repository `namespace/name` (for `size`, `splits` and `rows`: the `dataset` parameter). @default every repository */
   readonly repo?: string;
-  /** File path inside the repository; `*` matches any characters (`*.onnx*`). @default every path */
+  /**
+   * File path inside the repository; `*` matches any characters (`*.onnx*`). For `rows` the path is
+   * `<config>/<split>/<offset>`, for `size` and `splits` the `config` parameter or "". @default every path
+   */
   readonly path?: string;
   /** HTTP method. @default every method */
   readonly method?: string;
@@ -154,7 +171,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-const TYPES = new Set(["status", "not-found", "rate-limit", "slow", "truncate", "corrupt"]);
+const TYPES = new Set(["status", "not-found", "rate-limit", "slow", "truncate", "corrupt", "body", "rows"]);
 
 function validateRule(rule: FaultRule): void {
   if (typeof rule !== "object" || rule === null || !TYPES.has(rule.type)) {
@@ -172,6 +189,15 @@ function validateRule(rule: FaultRule): void {
   }
   if (rule.type === "status" && !(Number.isInteger(rule.status) && rule.status >= 400 && rule.status <= 599)) {
     throw new TypeError(`Cannot add fault: status must be an integer in 400..599, got ${rule.status}`);
+  }
+  if (rule.type === "body") {
+    if (typeof rule.body !== "string") throw new TypeError(`Cannot add fault: a body fault needs a string "body"`);
+    if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 200 && rule.status <= 599)) {
+      throw new TypeError(`Cannot add fault: status must be an integer in 200..599, got ${rule.status}`);
+    }
+  }
+  if (rule.type === "rows" && !(Number.isInteger(rule.count) && rule.count >= 0)) {
+    throw new TypeError(`Cannot add fault: a rows fault needs a non-negative integer "count", got ${rule.count}`);
   }
 }
 

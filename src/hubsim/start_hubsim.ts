@@ -19,7 +19,8 @@
 import { resolve } from "node:path";
 import { type FaultRule, FaultSet, type HubRoute, parseFaults } from "./faults.ts";
 import { RequestLog, type RequestRecord } from "./request_log.ts";
-import { bodyStream, hubError, jsonResponse, sleep } from "./_http.ts";
+import { delay } from "../util/mod.ts";
+import { bodyStream, hubError, jsonResponse } from "./_http.ts";
 import { type RepoKind, RepoStore } from "./_repo_store.ts";
 import {
   type ApiContext,
@@ -154,12 +155,23 @@ export function startHubsim(options: HubsimOptions): Promise<Hubsim> {
           const code = fault.code ?? "EntryNotFound";
           return hubError(404, `Injected ${code}`, code);
         }
-        case "rate-limit":
-          return hubError(429, "You have been rate-limited; retry later", undefined, {
-            "retry-after": String(fault.retryAfter ?? 1),
+        case "rate-limit": {
+          const retryAfter = fault.retryAfter === undefined ? 1 : fault.retryAfter;
+          return hubError(
+            429,
+            "You have been rate-limited; retry later",
+            undefined,
+            retryAfter === null ? {} : { "retry-after": String(retryAfter) },
+          );
+        }
+        case "body":
+          record.bytes = new TextEncoder().encode(fault.body).length;
+          return new Response(fault.body, {
+            status: fault.status ?? 200,
+            headers: { "content-type": fault.contentType ?? "application/json; charset=utf-8" },
           });
         case "slow":
-          if (fault.delayMs !== undefined) await sleep(fault.delayMs, closing.signal);
+          if (fault.delayMs !== undefined) await delay(fault.delayMs, closing.signal).catch(() => {});
           break;
       }
     }
@@ -169,9 +181,9 @@ export function startHubsim(options: HubsimOptions): Promise<Hubsim> {
     if (isFile || request.method === "HEAD") return response;
     const body = new Uint8Array(await response.arrayBuffer());
     record.bytes = body.length;
-    if (fault === undefined || fault.type === "slow" && fault.bytesPerSecond === undefined) {
-      return new Response(body, response);
-    }
+    const bodyFault = fault?.type === "truncate" || fault?.type === "corrupt" ||
+      fault?.type === "slow" && fault.bytesPerSecond !== undefined;
+    if (!bodyFault) return new Response(body, response);
     record.bytes = 0;
     const headers = new Headers(response.headers);
     headers.set("content-length", String(body.length));
@@ -191,7 +203,7 @@ export function startHubsim(options: HubsimOptions): Promise<Hubsim> {
       case "splits":
         return await splitsEndpoint(store, splitCache, req.url);
       case "rows":
-        return await rowsEndpoint(store, splitCache, req.url);
+        return await rowsEndpoint(store, splitCache, req.url, req.fault?.type === "rows" ? req.fault.count : undefined);
     }
     const lookup = await store.resolve(kind, repo, revision);
     if (!lookup.ok) return lookupError(kind, repo, revision, lookup.error);
@@ -257,7 +269,13 @@ function segmentsOf(url: URL): string[] | undefined {
 function routeOf(url: URL): Target | undefined {
   const s = segmentsOf(url);
   if (s === undefined) return undefined;
-  if (s.length === 1 && (s[0] === "size" || s[0] === "splits" || s[0] === "rows")) return { route: s[0] };
+  if (s.length === 1 && (s[0] === "size" || s[0] === "splits" || s[0] === "rows")) {
+    const q = url.searchParams;
+    const path = s[0] === "rows"
+      ? `${q.get("config") ?? ""}/${q.get("split") ?? ""}/${q.get("offset") ?? "0"}`
+      : q.get("config") ?? "";
+    return { route: s[0], repo: q.get("dataset") ?? "", path };
+  }
   if (s[0] === "api" && (s[1] === "models" || s[1] === "datasets")) {
     const kind: RepoKind = s[1] === "models" ? "model" : "dataset";
     if (s.length === 2) return { route: "list", kind };

@@ -7,5 +7,6 @@
 export * from "./builders.ts";
 export * from "./decode_model.ts";
 export * from "./encode_model.ts";
+export * from "./model_source.ts";
 export * from "./check_model.ts";
 export * from "./types.ts";

@@ -19,7 +19,7 @@ import {
   type ValueInfo,
   valueInfo,
 } from "../onnx/mod.ts";
-import { ModelError } from "./score_error.ts";
+import { ModelError } from "../errors/mod.ts";
 
 /** Name of the added input. */
 export const LABELS_INPUT = "labels";

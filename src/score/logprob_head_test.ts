@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import { DataType, encodeModel, floatTensor, type Model, node, valueInfo } from "../onnx/mod.ts";
 import { addLogProbHead, LABELS_INPUT, LOGPROB_OUTPUT } from "./logprob_head.ts";
-import { ModelError } from "./score_error.ts";
+import { ModelError } from "../errors/mod.ts";
 
 const V = 4;
 const table = [0.5, -1, 2, 0, 3, 3, -2, 1, 0, 0, 0, 0, -4, 8, 1, 2];

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Sample } from "./samples.ts";
+import type { Sample } from "../eval/samples.ts";
 import type { ScoreReport } from "./score_model.ts";
 
 /** One task's result. */

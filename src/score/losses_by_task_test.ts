@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { lossesByTask } from "./losses_by_task.ts";
-import type { Sample } from "./samples.ts";
+import type { Sample } from "../eval/samples.ts";
 
 Deno.test("lossesByTask() averages each task's samples and keeps Infinity", () => {
   const s = (task?: string): Sample => ({ contextIds: [1], referenceIds: [2], ...(task ? { task } : {}) });

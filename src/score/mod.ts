@@ -7,17 +7,15 @@
  * @module
  */
 export * from "./batching.ts";
-export * from "./byte_level_bpe.ts";
-export * from "./chat_tokenizer.ts";
 export * from "./device.ts";
+export * from "./handle_score_request.ts";
 export * from "./execution_providers.ts";
 export * from "./logprob_head.ts";
-export * from "./model_source.ts";
-export * from "./samples.ts";
-export * from "./score_error.ts";
-export * from "./score_model.ts";
-export * from "./tokenize_samples.ts";
-export * from "./wrapped_graph.ts";
-export * from "./report_json.ts";
-export * from "./score_in_subprocess.ts";
 export * from "./losses_by_task.ts";
+export * from "./open_model_dir.ts";
+export * from "./report_json.ts";
+export * from "./score_contract.ts";
+export * from "./score_error.ts";
+export * from "./score_in_subprocess.ts";
+export * from "./score_model.ts";
+export * from "./wrapped_graph.ts";

@@ -1,16 +1,21 @@
 /**
- * Scores a model in a child process under the `score` permission set (no
- * network, no wallet) with a deadline. On timeout, crash or unreadable output
- * the child is killed and the model scores `Infinity`; the caller carries on.
- * GPU memory is freed between models because the process ends. The caller
- * needs `--allow-run` (for `Deno.execPath()`).
+ * Scores a model in a worker process under the `score` permission set (no
+ * network, no wallet) with a deadline, speaking the versioned JSON contract
+ * of `score_contract.ts`. On timeout, crash or unreadable output the worker
+ * is killed and the model scores `Infinity`; the caller carries on. A failure
+ * of the validator's own side throws instead. GPU memory is freed between
+ * models because the process ends. The caller needs `--allow-run` (for
+ * `Deno.execPath()`).
  *
  * @module
  */
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ModelConstraints } from "../checkpoint/mod.ts";
 import { getLog } from "../log/mod.ts";
 import { reportFromJson } from "./report_json.ts";
+import { parseScoreResponse, SCORE_CONTRACT_VERSION, type ScoreRequest, type ScoreResponse } from "./score_contract.ts";
+import { ScoringUnavailableError } from "./score_error.ts";
 import type { ScoreReport } from "./score_model.ts";
 
 /** The project root (where deno.json and tasks/ are). */
@@ -35,13 +40,15 @@ export interface ScoreInSubprocessOptions {
   padding?: "left" | "right";
   /** ONNX Runtime threads. */
   threads?: number;
-  /** Check a safetensors checkpoint against this competition's constraints before scoring. */
-  competition?: number;
+  /** Check a safetensors checkpoint against these limits before building its graph. */
+  constraints?: ModelConstraints;
+  /** Lowest level the worker logs on stderr. @default "warning" */
+  logLevel?: "debug" | "info" | "warning";
   /** Extra arguments for the child's `deno run` (before the script). */
   denoArgs?: readonly string[];
   /** Stops the child (killed; the call rejects with the signal's reason). */
   signal?: AbortSignal;
-  /** The script to run. @default tasks/score.ts of this project */
+  /** The worker script to run. @default tasks/score_worker.ts of this project */
   script?: string;
 }
 
@@ -94,10 +101,15 @@ function tail(text: string, lines = 6): string {
 }
 
 /**
- * Runs `deno run -P=score tasks/score.ts --model … --samples … --json` and
- * returns its report. Never throws for the model's failures.
+ * Scores a model in a worker process (`tasks/score_worker.ts` under the
+ * `score` permission set, widened by exactly this run's paths): one
+ * versioned JSON request on its stdin, one JSON response on its stdout. A
+ * model that fails, crashes its worker or runs past the deadline scores
+ * `Infinity`; the caller carries on.
  *
- * @throws the signal's reason when `signal` aborts
+ * @throws {ScoringUnavailableError} when the validator's side fails: the worker cannot start, or it
+ *   reports a failure that is not the model's (device, denied path, unreadable samples or tokenizer)
+ * @throws the signal's reason when `signal` aborts (the worker is killed)
  */
 export async function scoreInSubprocess(
   modelDir: string,
@@ -108,32 +120,40 @@ export async function scoreInSubprocess(
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCORE_TIMEOUT_MS;
   const log = getLog("score").with({ model: modelDir });
   const device = options.device ?? "auto";
+  const request: ScoreRequest = {
+    version: SCORE_CONTRACT_VERSION,
+    modelDir: resolve(modelDir),
+    samplesFile: resolve(samplesFile),
+    cacheDir: resolve(options.cacheDir ?? join(PROJECT_ROOT, ".cache", "huggingface", "subvalid-score")),
+    device,
+    // The worker's own deadline comes later than ours, so we are the one that kills.
+    deadlineMs: timeoutMs + 30_000,
+    ...(options.tokenizerDir === undefined ? {} : { tokenizerDir: resolve(options.tokenizerDir) }),
+    ...(options.batchTokens === undefined ? {} : { batchTokens: options.batchTokens }),
+    ...(options.padding === undefined ? {} : { padding: options.padding }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.constraints === undefined ? {} : { constraints: options.constraints }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  };
   const args = ["run", "-P=score", "--config", join(PROJECT_ROOT, "deno.json"), "--no-prompt"];
   args.push(...scopedPermissions(modelDir, samplesFile, options));
-  args.push(...(options.denoArgs ?? []), options.script ?? join(PROJECT_ROOT, "tasks", "score.ts"));
-  args.push("--model", modelDir, "--samples", samplesFile, "--json");
-  if (options.cacheDir !== undefined) args.push("--validator.cache_dir", options.cacheDir);
-  if (options.tokenizerDir !== undefined) args.push("--tokenizer", options.tokenizerDir);
-  if (options.device !== undefined) args.push("--device", options.device);
-  if (options.batchTokens !== undefined) args.push("--batch-tokens", String(options.batchTokens));
-  if (options.padding !== undefined) args.push("--padding", options.padding);
-  if (options.threads !== undefined) args.push("--threads", String(options.threads));
-  if (options.competition !== undefined) args.push("--competition", String(options.competition));
-  // The child's own deadline comes later than ours, so we are the one that kills.
-  args.push("--timeout", `${Math.ceil(timeoutMs / 1000) + 30}s`);
+  args.push(...(options.denoArgs ?? []), options.script ?? join(PROJECT_ROOT, "tasks", "score_worker.ts"));
 
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(Deno.execPath(), {
       args,
       cwd: PROJECT_ROOT,
-      stdin: "null",
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1" },
     }).spawn();
   } catch (error) {
-    return failed(modelDir, device, started, `Cannot start the scoring process: ${(error as Error).message}`);
+    throw new ScoringUnavailableError(`Cannot start a scoring worker: ${(error as Error).message}`, {
+      cause: error,
+      hint: "The validator needs --allow-run for its own Deno binary; check the permission set",
+    });
   }
   let killedFor: "timeout" | "signal" | undefined;
   const kill = (why: "timeout" | "signal") => {
@@ -149,10 +169,14 @@ export async function scoreInSubprocess(
   const onAbort = () => kill("signal");
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    const writer = child.stdin.getWriter();
+    const sent = writer.write(new TextEncoder().encode(JSON.stringify(request))).then(() => writer.close())
+      .catch(() => {/* the worker died before reading: its status tells */});
     const [status, stdout, stderr] = await Promise.all([
       child.status,
       new Response(child.stdout).text(),
       new Response(child.stderr).text(),
+      sent,
     ]);
     if (killedFor === "signal") throw options.signal?.reason;
     if (killedFor === "timeout") {
@@ -160,15 +184,22 @@ export async function scoreInSubprocess(
       log.warn(`Model scores Infinity: ${error}`);
       return failed(modelDir, device, started, error);
     }
-    const line = stdout.trim().split("\n").pop() ?? "";
+    let response: ScoreResponse;
     try {
-      return reportFromJson(JSON.parse(line));
+      response = parseScoreResponse(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
     } catch {
       const why = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
       const error = `The scoring process ${why} without a report: ${tail(stderr) || "no output"}`;
       log.warn(`Model scores Infinity: ${error}`);
       return failed(modelDir, device, started, error);
     }
+    if (!response.ok) {
+      throw new ScoringUnavailableError(`Cannot score "${modelDir}": ${response.error.message}`, {
+        exitCode: response.error.exitCode,
+        ...(response.error.hint === undefined ? {} : { hint: response.error.hint }),
+      });
+    }
+    return reportFromJson(response.report);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);

@@ -3,7 +3,9 @@
  * `-log p(r_j | c ++ r_<j)` over its reference tokens, the model's loss the
  * unweighted mean over samples. Any failure of the model (bad graph,
  * vocabulary mismatch, runtime error) gives loss `Infinity` and an `error`,
- * never an exception. Use `scoreInSubprocess` to isolate untrusted models.
+ * never an exception; a failure of the validator's own side (the device, a
+ * tokenizer it gave, a denied path, a full disk) throws, so it never becomes
+ * a miner's score. Use `scoreInSubprocess` to isolate untrusted models.
  *
  * @module
  */
@@ -11,14 +13,15 @@ import * as ort from "onnxruntime-node";
 import { DataType, type Model, type ValueInfo } from "../onnx/mod.ts";
 import { getLog } from "../log/mod.ts";
 import { type BatchTensors, buildBatch, type Padding, planBatches, type TokenizedSample } from "./batching.ts";
-import { type ChatTokenizer, loadChatTokenizer } from "./chat_tokenizer.ts";
+import { type ChatTokenizer, loadChatTokenizer } from "../eval/chat_tokenizer.ts";
 import { type Device, resolveDevice } from "./device.ts";
 import { LABELS_INPUT, LOGPROB_OUTPUT, POSITIONS_INPUT } from "./logprob_head.ts";
-import type { ModelSource } from "./model_source.ts";
-import { openModelDir } from "../build/open_model_dir.ts";
-import type { ModelConstraints } from "../build/check_model.ts";
-import type { Sample } from "./samples.ts";
-import { ModelError } from "./score_error.ts";
+import type { ModelSource } from "../onnx/model_source.ts";
+import { openModelDir } from "./open_model_dir.ts";
+import type { ModelConstraints } from "../checkpoint/check_model_constraints.ts";
+import type { Sample } from "../eval/samples.ts";
+import { ModelError } from "../errors/mod.ts";
+import { ScoreRuntimeError } from "./score_error.ts";
 import { needsTokenizer, tokenizeSamples } from "./tokenize_samples.ts";
 import { prepareWrappedGraph } from "./wrapped_graph.ts";
 
@@ -108,23 +111,24 @@ export async function scoreModel(
   let deviceName = typeof options.device === "object" ? options.device.name : options.device ?? "auto";
   let session: ort.InferenceSession | undefined;
   try {
-    // A directory with an ONNX export opens as is; a safetensors checkpoint gets a graph built over it (src/build).
+    // The device is the validator's: resolved first, so that a broken one fails before any model is judged.
+    const device = typeof options.device === "object" ? options.device : await resolveScoringDevice(options.device);
+    deviceName = device.name;
+    // A directory with an ONNX export opens as is; a safetensors checkpoint gets a graph built over it.
     const source = typeof model === "string"
       ? await openModelDir(model, {
         cacheDir: options.cacheDir,
-        device: options.device ?? "auto",
+        device,
         ...(options.constraints ? { constraints: options.constraints } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })
       : model;
     let tokenizer: ChatTokenizer | undefined;
-    if (needsTokenizer(samples)) tokenizer = await loadChatTokenizer(options.tokenizerDir ?? source.dir);
+    if (needsTokenizer(samples)) tokenizer = await loadTokenizer(source.dir, options.tokenizerDir);
     const tokenized = tokenizeSamples(samples, tokenizer);
     checkVocabulary(source, tokenized);
     const graph = await prepareWrappedGraph(source, options.cacheDir, { select: options.selectHead ?? true });
     log.debug("Wrapped graph ready", { cache: graph.cacheEntry, cached: graph.cached, weights: graph.folder });
-    const device = typeof options.device === "object" ? options.device : await resolveDevice(options.device);
-    deviceName = device.name;
     try {
       session = await ort.InferenceSession.create(graph.bytes, {
         // External data resolves against the weights' real folder (see wrapped_graph.ts).
@@ -187,6 +191,7 @@ export async function scoreModel(
     };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    if (isValidatorFault(error)) throw error;
     if (!(error instanceof ModelError)) log.debug("Scoring failed", { error: String(error) });
     const message = error instanceof Error ? error.message : String(error);
     log.warn(`Model scores Infinity: ${message}`);
@@ -201,6 +206,40 @@ export async function scoreModel(
     };
   } finally {
     await session?.release().catch(() => {});
+  }
+}
+
+/**
+ * Whether a failure is the validator's own (the device, a path its
+ * permission set denies, a full disk) rather than the model's.
+ */
+export function isValidatorFault(error: unknown): boolean {
+  if (error instanceof ScoreRuntimeError) return true;
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" || /No space left on device/.test(String(error));
+}
+
+async function resolveScoringDevice(device: string | undefined): Promise<Device> {
+  try {
+    return await resolveDevice(device);
+  } catch (error) {
+    if (error instanceof TypeError) throw new ScoreRuntimeError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The model's own tokenizer (its failure is the model's), or the one the caller gave (its failure is ours). */
+async function loadTokenizer(modelDir: string, tokenizerDir: string | undefined): Promise<ChatTokenizer> {
+  if (tokenizerDir === undefined) return await loadChatTokenizer(modelDir);
+  try {
+    return await loadChatTokenizer(tokenizerDir);
+  } catch (error) {
+    if (isValidatorFault(error)) throw error;
+    throw new ScoreRuntimeError(
+      `Cannot load the tokenizer "${tokenizerDir}" every model is scored with: ${(error as Error).message}`,
+      { cause: error, hint: "Check --tokenizer (or the competition tokenizer in the HF cache): it is the validator's" },
+    );
   }
 }
 

@@ -7,9 +7,9 @@
  * @module
  */
 import type { TokenizedSample } from "./batching.ts";
-import type { ChatTokenizer } from "./chat_tokenizer.ts";
-import { isIdsSample, type Sample } from "./samples.ts";
-import { ModelError } from "./score_error.ts";
+import type { ChatTokenizer } from "../eval/chat_tokenizer.ts";
+import { isIdsSample, type Sample } from "../eval/samples.ts";
+import { ModelError } from "../errors/mod.ts";
 
 /**
  * Tokenizes samples. The tokenizer is only needed for chat samples.

@@ -20,8 +20,9 @@
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { decodeModel, encodeModel, type Model } from "../onnx/mod.ts";
 import { addLogProbHead, type LogProbHeadOptions } from "./logprob_head.ts";
-import type { ModelSource } from "./model_source.ts";
-import { ModelError, ScoreRuntimeError } from "./score_error.ts";
+import type { ModelSource } from "../onnx/model_source.ts";
+import { ModelError } from "../errors/mod.ts";
+import { ScoreRuntimeError } from "./score_error.ts";
 
 /** Version of the wrapped-graph format; part of the cache entry's name. */
 export const HEAD_VERSION = "v3";

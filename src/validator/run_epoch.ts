@@ -1,20 +1,28 @@
 /**
- * One validator epoch, stage by stage: read the chain at one block, fetch and
- * verify every eligible miner's model, score each in its own process, and turn
- * the losses into weights (win rates with the epsilon advantage, winner takes
- * the step, moving average, threshold). A problem with one miner is recorded
- * in its row and never stops the epoch.
+ * One validator epoch, stage by stage, over the ports: read the chain at one
+ * block, fetch and verify every eligible miner's model, score each in
+ * isolation, and turn the losses into weights (win rates with the epsilon
+ * advantage, winner takes the step, moving average, threshold). A problem
+ * with one miner is recorded in its row and never stops the epoch; a failure
+ * of the validator's own side (scoring unavailable) stops it before anything
+ * is recorded.
  *
  * @module
  */
-import { type ChainClient, type ChainSnapshot, readChainSnapshot } from "../chain/mod.ts";
+import { constraintsFor } from "../checkpoint/mod.ts";
 import { type Competition, getCompetition } from "../eval/competitions.ts";
-import { fetchModels, holdModel, MinerModelError } from "../hub/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
-import { movingAverage, stepWeights, thresholdWeights, winRates } from "../mechanism/mod.ts";
-// The parent never loads ONNX Runtime: scoring runs in a child process.
-import { scoreInSubprocess } from "../score/score_in_subprocess.ts";
-import type { ScoreReport } from "../score/score_model.ts";
+import { type ModelId, movingAverage, stepWeights, thresholdWeights, winRates } from "../mechanism/mod.ts";
+import { mapPool } from "../util/mod.ts";
+import {
+  type ChainReader,
+  type ChainView,
+  type ModelScore,
+  type ModelStore,
+  ModelUnavailableError,
+  type Scorer,
+  type StoredModel,
+} from "./ports.ts";
 
 /** What happened to one miner this epoch. */
 export interface MinerRow {
@@ -56,33 +64,21 @@ export interface EpochResult {
   readonly references: readonly { readonly hotkey: string; readonly repo: string; readonly commit: string }[];
 }
 
+/** The ports an epoch runs over. */
+export interface EpochPorts {
+  readonly chain: ChainReader;
+  readonly models: ModelStore;
+  readonly scorer: Scorer;
+}
+
 /** Options of {@linkcode runEpoch}. */
 export interface RunEpochOptions {
-  /** The reader's chain connection. */
-  reader: ChainClient;
-  netuid: number;
   /** The competition evaluated this epoch. */
   competitionId: number;
   /** The competition's evaluation samples (JSONL, as `deno task score` reads them). */
   samplesFile: string;
-  /** Model cache (Hugging Face layout). */
-  modelDir: string;
-  /** Scoring cache. */
-  cacheDir: string;
-  /** Hub base URL. @default "https://huggingface.co" */
-  hubUrl?: string | undefined;
-  /** Hub token. */
-  hubToken?: string | undefined;
-  /** Use only cached models. @default false */
-  offline?: boolean | undefined;
-  /** Scoring device. @default "auto" */
-  device?: string | undefined;
   /** A tokenizer directory every model is scored with (a competition's forced tokenizer). @default each model's own */
   tokenizerDir?: string | undefined;
-  /** Token budget of a scoring batch. @default the scorer's */
-  batchTokens?: number | undefined;
-  /** Deadline of scoring one model. @default 720000 */
-  scoreTimeoutMs?: number | undefined;
   /** The previous epoch's moving average. @default none (the first epoch) */
   previousAverage?: ReadonlyMap<number, number> | undefined;
   /** Moving-average weight of the past. @default 0.9 */
@@ -91,8 +87,8 @@ export interface RunEpochOptions {
   threshold?: number | undefined;
   /** Models fetched at once. @default 2 */
   parallelFetches?: number | undefined;
-  /** Called with each scoring report as it arrives. */
-  onScored?: ((uid: number, report: ScoreReport) => void) | undefined;
+  /** Called with each model's score as it arrives. */
+  onScored?: ((uid: number, score: ModelScore) => void) | undefined;
   signal?: AbortSignal | undefined;
   /** @default getLog("epoch") */
   log?: Log | undefined;
@@ -103,24 +99,24 @@ interface Candidate {
   hotkey: string;
   block: number;
   repo: string;
-  model: { namespace: string; name: string; commit: string | null; secureHash: string | null; competitionId: number };
+  modelId: ModelId;
 }
 
 /**
  * Runs one epoch and returns its rows and the weights to set. Setting them is
- * the caller's job (through its own chain connection).
+ * the caller's job (see `runValidatorEpoch`).
  *
  * @throws {RangeError} for an unknown competition
- * @throws the chain errors of reading the snapshot, and the signal's reason
+ * @throws the chain reader's errors, the scorer's validator-side errors, and the signal's reason
  */
-export async function runEpoch(options: RunEpochOptions): Promise<EpochResult> {
+export async function runEpoch(ports: EpochPorts, options: RunEpochOptions): Promise<EpochResult> {
   const log = options.log ?? getLog("epoch");
   const competition = getCompetition(options.competitionId);
   if (competition === undefined) {
     throw new RangeError(`Cannot run an epoch: unknown competition ${options.competitionId}`);
   }
-  const snapshot = await readChainSnapshot(options.reader, { netuid: options.netuid, signal: options.signal });
-  log.info(`Read subnet ${options.netuid} at block ${snapshot.block}`, {
+  const snapshot = await ports.chain.snapshot(options.signal);
+  log.info(`Read the subnet at block ${snapshot.block}`, {
     neurons: snapshot.neurons.length,
     commitments: snapshot.commitments.length,
   });
@@ -129,50 +125,45 @@ export async function runEpoch(options: RunEpochOptions): Promise<EpochResult> {
   const candidates = selectCandidates(snapshot, competition, rows);
   log.info(`${candidates.length} models to evaluate for ${competition.name}`);
 
-  const fetched = await fetchModels(
-    candidates.map((c) => ({ uid: c.uid, hotkey: c.hotkey, model: c.model })),
-    {
-      modelDir: options.modelDir,
-      hubUrl: options.hubUrl,
-      token: options.hubToken,
-      offline: options.offline,
-      requireHash: true,
-      maxBytes: competition.maxBytes,
-      parallel: options.parallelFetches ?? 2,
-      signal: options.signal,
-    },
-  );
+  const fetched = await mapPool(candidates, options.parallelFetches ?? 2, async (candidate) => {
+    options.signal?.throwIfAborted();
+    try {
+      return await ports.models.fetch(candidate, { maxBytes: competition.maxBytes, signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      return error;
+    }
+  });
 
+  const constraints = constraintsFor(competition);
   const scored: { uid: number; loss: number; block: number }[] = [];
   for (const [i, outcome] of fetched.entries()) {
     const candidate = candidates[i]!;
     const base = { uid: candidate.uid, hotkey: candidate.hotkey, repo: candidate.repo, commitBlock: candidate.block };
-    if (!outcome.ok) {
-      const reason = outcome.error instanceof MinerModelError
-        ? `${outcome.error.reason}: ${outcome.error.message}`
-        : outcome.error.message;
+    if (outcome instanceof ModelUnavailableError) {
+      const reason = `${outcome.reason}: ${outcome.message}`;
       log.warn(`uid ${candidate.uid}: model not evaluated`, { repo: candidate.repo, reason });
       rows.set(candidate.uid, { ...base, status: "fetch-failed", reason, weight: 0 });
       continue;
     }
     options.signal?.throwIfAborted();
-    const report = await scoreHeld(outcome.model.dir, options);
-    options.onScored?.(candidate.uid, report);
-    const row: MinerRow = {
+    const score = await scoreHeld(ports, candidate.uid, outcome, options, constraints);
+    options.onScored?.(candidate.uid, score);
+    rows.set(candidate.uid, {
       ...base,
-      commit: outcome.model.commit,
+      commit: outcome.commit,
       status: "scored",
-      loss: report.loss,
-      tokensPerSecond: report.tokensPerSecond,
+      loss: score.loss,
+      tokensPerSecond: score.tokensPerSecond,
       weight: 0,
-      ...(report.error === undefined ? {} : { reason: report.error }),
-    };
-    rows.set(candidate.uid, row);
-    scored.push({ uid: candidate.uid, loss: report.loss, block: candidate.block });
-    log.info(`uid ${candidate.uid}: loss ${Number.isFinite(report.loss) ? report.loss.toFixed(4) : "inf"}`, {
+      ...(score.error === undefined ? {} : { reason: score.error }),
+    });
+    scored.push({ uid: candidate.uid, loss: score.loss, block: candidate.block });
+    log.info(`uid ${candidate.uid}: loss ${Number.isFinite(score.loss) ? score.loss.toFixed(4) : "inf"}`, {
       repo: candidate.repo,
-      seconds: Number(report.seconds.toFixed(2)),
-      ...(report.error === undefined ? {} : { error: report.error }),
+      seconds: Number(score.seconds.toFixed(2)),
+      ...(score.error === undefined ? {} : { error: score.error }),
     });
   }
 
@@ -200,7 +191,7 @@ export async function runEpoch(options: RunEpochOptions): Promise<EpochResult> {
   };
 }
 
-function selectCandidates(snapshot: ChainSnapshot, competition: Competition, rows: Map<number, MinerRow>): Candidate[] {
+function selectCandidates(snapshot: ChainView, competition: Competition, rows: Map<number, MinerRow>): Candidate[] {
   const commitments = new Map(snapshot.commitments.map((c) => [c.uid, c]));
   const candidates: Candidate[] = [];
   for (const neuron of snapshot.neurons) {
@@ -236,20 +227,24 @@ function selectCandidates(snapshot: ChainSnapshot, competition: Competition, row
       continue;
     }
     rows.set(neuron.uid, { ...described, status: "fetch-failed", reason: "not fetched" });
-    candidates.push({ uid: neuron.uid, hotkey: neuron.hotkey, block: commitment.block, repo, model: id });
+    candidates.push({ uid: neuron.uid, hotkey: neuron.hotkey, block: commitment.block, repo, modelId: id });
   }
   return candidates;
 }
 
-async function scoreHeld(dir: string, options: RunEpochOptions): Promise<ScoreReport> {
-  await using _hold = await holdModel(dir, { cacheDir: options.cacheDir });
-  return await scoreInSubprocess(dir, options.samplesFile, {
-    cacheDir: options.cacheDir,
-    competition: options.competitionId,
-    ...(options.scoreTimeoutMs === undefined ? {} : { timeoutMs: options.scoreTimeoutMs }),
-    ...(options.device === undefined ? {} : { device: options.device }),
-    ...(options.tokenizerDir === undefined ? {} : { tokenizerDir: options.tokenizerDir }),
-    ...(options.batchTokens === undefined ? {} : { batchTokens: options.batchTokens }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+async function scoreHeld(
+  ports: EpochPorts,
+  uid: number,
+  model: StoredModel,
+  options: RunEpochOptions,
+  constraints: ReturnType<typeof constraintsFor>,
+): Promise<ModelScore> {
+  await using _hold = await ports.models.hold(model.dir);
+  return await ports.scorer.score({
+    uid,
+    modelDir: model.dir,
+    samplesFile: options.samplesFile,
+    tokenizerDir: options.tokenizerDir,
+    constraints,
+  }, options.signal);
 }

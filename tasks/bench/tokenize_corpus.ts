@@ -8,12 +8,12 @@
  * indentation and tabs, numbers, CJK, Cyrillic, Greek, math symbols, emoji (with ZWJ sequences), `\r\n`
  * line ends, NBSP and runs of blank lines.
  *
- * Used by `tasks/bench_tokenize.ts` and by the tokenizer tests (same corpus, other seeds and sizes).
+ * Used by `tasks/bench/tokenize.ts` and by the tokenizer tests (same corpus, other seeds and sizes).
  *
  * @module
  */
-import { COMPETITION_SYSTEM_PROMPT } from "../../src/eval/competition_tokenizer.ts";
-import type { ChatSample } from "../../src/score/samples.ts";
+import { SYSTEM_PROMPT } from "../../src/eval/draw_task_data.ts";
+import type { ChatSample } from "../../src/eval/samples.ts";
 
 /** Options of {@linkcode makeTokenizeCorpus}. */
 export interface TokenizeCorpusOptions {
@@ -235,7 +235,7 @@ export function makeTokenizeCorpus(options: TokenizeCorpusOptions = {}): ChatSam
     }
     samples.push({
       task: codeforces ? "CODEFORCES_COTS" : "SYNTHETIC_1_SFT",
-      messages: [{ role: "system", content: COMPETITION_SYSTEM_PROMPT }, { role: "user", content: eol(question) }],
+      messages: [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: eol(question) }],
       reference: eol(reference),
     });
   }

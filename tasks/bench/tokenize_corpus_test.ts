@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeTokenizeCorpus } from "./tokenize_corpus.ts";
-import { COMPETITION_SYSTEM_PROMPT } from "../../src/eval/competition_tokenizer.ts";
+import { SYSTEM_PROMPT } from "../../src/eval/draw_task_data.ts";
 
 Deno.test("makeTokenizeCorpus() is deterministic and shaped like one step: 240 chats of both tasks, mixed content", () => {
   const a = makeTokenizeCorpus({ scale: 0.05 });
@@ -15,5 +15,5 @@ Deno.test("makeTokenizeCorpus() is deterministic and shaped like one step: 240 c
   }
   assert.match(all, /\p{Script=Han}/u);
   assert.match(all, /\p{Extended_Pictographic}/u);
-  assert.ok(a.every((s) => s.messages[0]!.content === COMPETITION_SYSTEM_PROMPT));
+  assert.ok(a.every((s) => s.messages[0]!.content === SYSTEM_PROMPT));
 });
