@@ -56,8 +56,9 @@ Deno.test("the checks fail when a forbidden import or a cycle is added", () => {
   const runnable = layerViolations(withImport("src/validator/mod.ts", "main.ts"), rules);
   assert.ok(runnable.some((v) => v.rule === "library code never imports runnables"));
   // onnx is below score; an import back up closes a loop.
-  const cycle = folderCycles(withImport("src/onnx/types.ts", "src/score/mod.ts"));
-  assert.deepEqual(cycle, [["src/onnx", "src/score"]]);
+  const cycles = folderCycles(withImport("src/onnx/types.ts", "src/score/mod.ts"));
+  assert.equal(cycles.length, 1);
+  assert.ok(cycles[0]!.includes("src/onnx") && cycles[0]!.includes("src/score"), String(cycles[0]));
 });
 
 Deno.test("the layer-rule table is parsed, and a malformed one is refused", () => {

@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { scoreInSubprocess } from "../src/score/mod.ts";
+import {
+  parseScoreResponse,
+  SCORE_CONTRACT_VERSION,
+  scoreInSubprocess,
+  type ScoreRequest,
+  ScoringUnavailableError,
+} from "../src/score/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const FIXTURES = join(ROOT, "tests/fixtures");
@@ -80,4 +86,50 @@ Deno.test("scoreInSubprocess() turns a crashed scoring process into Infinity wit
   });
   assert.equal(report.loss, Infinity);
   assert.match(report.error ?? "", /exited with code 1 without a report: .*boom: the native runtime crashed/);
+});
+
+Deno.test("scoreInSubprocess() throws for the validator's own failures instead of scoring the model Infinity", async () => {
+  // A device that does not exist is the validator's configuration, not the miner's model.
+  await assert.rejects(
+    scoreInSubprocess(join(FIXTURES, "models/tiny-gpt"), join(FIXTURES, "samples/ids.jsonl"), { device: "tpu" }),
+    (error: unknown) => error instanceof ScoringUnavailableError && /Unknown device "tpu"/.test(error.message),
+  );
+  // So is a samples file that does not exist.
+  await assert.rejects(
+    scoreInSubprocess(join(FIXTURES, "models/tiny-gpt"), join(FIXTURES, "samples/missing.jsonl"), { device: "cpu" }),
+    (error: unknown) => error instanceof ScoringUnavailableError && /missing\.jsonl/.test(error.message),
+  );
+});
+
+Deno.test("the scoring worker speaks the versioned JSON contract on stdin and stdout", async () => {
+  const request: ScoreRequest = {
+    version: SCORE_CONTRACT_VERSION,
+    modelDir: join(FIXTURES, "models/tiny-gpt"),
+    samplesFile: join(FIXTURES, "samples/ids.jsonl"),
+    cacheDir: join(ROOT, ".cache/huggingface/subvalid-score"),
+    device: "cpu",
+    deadlineMs: 60_000,
+  };
+  const run = async (body: string) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-P=score", "tasks/score_worker.ts"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(body));
+    await writer.close();
+    const out = await child.output();
+    return { code: out.code, response: parseScoreResponse(JSON.parse(new TextDecoder().decode(out.stdout))) };
+  };
+  const ok = await run(JSON.stringify(request));
+  assert.equal(ok.code, 0);
+  assert.ok(ok.response.ok);
+  const expected = reference.models["tiny-gpt"].ids as { loss: number }[];
+  ok.response.report.samples.forEach((s, i) => assert.ok(Math.abs(s.loss! - expected[i]!.loss) < 1e-4));
+  const old = await run(JSON.stringify({ ...request, version: 0 }));
+  assert.ok(!old.response.ok);
+  assert.match(old.response.error.message, /contract version 0, this worker speaks 1/);
 });

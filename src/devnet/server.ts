@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { delay } from "../util/mod.ts";
 import type { RpcConnection, RpcMethods } from "./rpc.ts";
 
 /** Options of {@linkcode DevnetServer}. */
@@ -173,7 +174,7 @@ export class DevnetServer {
   /** Stops, waits `downMs` milliseconds, and listens again on the same port. */
   async restart(downMs = 0): Promise<void> {
     await this.stop();
-    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    if (downMs > 0) await delay(downMs);
     this.start();
   }
 

@@ -6,7 +6,7 @@
  * memory of the process (VmHWM). Run each configuration in its own process so peaks do not mix.
  *
  * ```sh
- * deno run -A src/build/bench_long_context.ts --hidden 1024 --layers 16 --heads 16 --kv-heads 4 \
+ * deno run -A tasks/bench/long_context.ts --hidden 1024 --layers 16 --heads 16 --kv-heads 4 \
  *   --intermediate 4096 --vocab 32000 --tokens 16384 [--attention gqa|plain] [--samples 1]
  * ```
  *

@@ -1,6 +1,6 @@
 /**
  * Safetensors checkpoints of the four architectures scored through the real scorer (graph built by
- * src/build, log-prob head, work dir with hard links, batching) against the plain-PyTorch reference
+^ * src/checkpoint, log-prob head, work dir with hard links, batching) against the plain-PyTorch reference
  * forward of tests/fixtures/safetensors/generate.py: per-token log-probs and per-sample losses within
  * 1e-4 in float32 on the CPU, with the fused and the plain attention.
  */
