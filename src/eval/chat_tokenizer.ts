@@ -7,12 +7,18 @@
  * `encode(text)` with `add_special_tokens` true and special tokens in the
  * text parsed.
  *
+ * Encoding: when `tokenizer.json` is of the GPT-style byte-level BPE shape (cl100k, the competition
+ * tokenizer `Xenova/gpt-4`; see `byte_level_bpe.ts` for the exact conditions), our own exact encoder
+ * {@linkcode ByteLevelBpe} encodes, several times faster; any other tokenizer goes through
+ * `@huggingface/tokenizers`, which is then built on first use (decoding always uses it).
+ *
  * @module
  */
 import { Tokenizer } from "@huggingface/tokenizers";
 import { Template } from "@huggingface/jinja";
 import { join } from "node:path";
 import { ModelError } from "../errors/mod.ts";
+import { ByteLevelBpe, byteLevelBpeUnsupported } from "./byte_level_bpe.ts";
 import type { ChatMessage } from "./samples.ts";
 
 /** Special-token keys transformers passes to chat templates. */
@@ -79,19 +85,30 @@ export function renderChatTemplate(
 
 /** A tokenizer with its chat template. */
 export class ChatTokenizer {
-  readonly #tokenizer: Tokenizer;
+  readonly #json: Record<string, unknown>;
+  readonly #config: Record<string, unknown>;
+  #tokenizer: Tokenizer | undefined;
+  readonly #fast: ByteLevelBpe | undefined;
   readonly #template: Template | undefined;
   readonly #templateError: string | undefined;
   /** The special-token variables given to the template. */
   readonly specialTokens: Readonly<Record<string, string>>;
   /** Where the tokenizer came from (for messages). */
   readonly source: string;
+  /**
+   * Which encoder `encode()` uses: `"byte-level-bpe"` (ours, {@linkcode ByteLevelBpe}) or `"tokenizers"`
+   * (`@huggingface/tokenizers`).
+   */
+  readonly encoder: "byte-level-bpe" | "tokenizers";
+  /** Why the fast encoder does not apply (`undefined` when it does). */
+  readonly encoderReason: string | undefined;
 
   /**
    * @param tokenizerJson the parsed `tokenizer.json`
    * @param config the parsed `tokenizer_config.json`
    * @param source where it came from, for messages
    * @param chatTemplate a template that overrides `config.chat_template` (e.g. `chat_template.jinja`)
+   * @throws {Error} when `@huggingface/tokenizers` cannot build it (the fast encoder is only used when it builds)
    */
   constructor(
     tokenizerJson: Record<string, unknown>,
@@ -100,7 +117,23 @@ export class ChatTokenizer {
     chatTemplate?: string,
   ) {
     this.source = source;
-    this.#tokenizer = new Tokenizer(tokenizerJson, config);
+    this.#json = tokenizerJson;
+    this.#config = config;
+    let reason = byteLevelBpeUnsupported(tokenizerJson);
+    if (reason === undefined) {
+      try {
+        this.#fast = ByteLevelBpe.fromTokenizerJson(tokenizerJson);
+      } catch (error) {
+        reason = (error as Error).message;
+      }
+    }
+    this.encoderReason = reason;
+    if (this.#fast !== undefined) {
+      this.encoder = "byte-level-bpe";
+    } else {
+      this.#tokenizer = new Tokenizer(tokenizerJson, config);
+      this.encoder = "tokenizers";
+    }
     const specials: Record<string, string> = {};
     for (const key of SPECIAL_KEYS) {
       const content = tokenContent(config[key]);
@@ -121,12 +154,19 @@ export class ChatTokenizer {
 
   /** Token ids of a text. Special tokens written in the text become their ids. */
   encode(text: string, options: EncodeOptions = {}): number[] {
-    return this.#tokenizer.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    // The fast shape has no post-processor that adds tokens: with or without special tokens is the same.
+    if (this.#fast !== undefined) return this.#fast.encode(text);
+    return this.#hf().encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
   }
 
   /** Text of token ids. */
   decode(ids: readonly number[]): string {
-    return this.#tokenizer.decode([...ids]);
+    return this.#hf().decode([...ids]);
+  }
+
+  #hf(): Tokenizer {
+    this.#tokenizer ??= new Tokenizer(this.#json, this.#config);
+    return this.#tokenizer;
   }
 
   /**

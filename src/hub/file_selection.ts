@@ -11,13 +11,18 @@
  *   `special_tokens_map.json`, `added_tokens.json`, `tokenizer.json` and the tokenizer class's vocab files
  *   if present.
  *
- * `auto` picks ONNX when the repository has an ONNX model file, else safetensors.
+ * - **tokenizer layout** (a tokenizer-only repository such as the competition tokenizer `Xenova/gpt-4`):
+ *   `tokenizer.json` and `tokenizer_config.json` (required), `special_tokens_map.json`,
+ *   `added_tokens.json` and `chat_template.jinja` if present; never weights.
+ *
+ * `auto` picks ONNX when the repository has an ONNX model file, else safetensors; the tokenizer layout is
+ * only selected when asked for.
  *
  * @module
  */
 
 /** A model file layout. */
-export type ModelLayout = "onnx" | "safetensors";
+export type ModelLayout = "onnx" | "safetensors" | "tokenizer";
 
 /** The files of a model. */
 export interface FileSelection {
@@ -71,6 +76,8 @@ const KNOWN_VOCAB_FILES = ["tokenizer.model", "vocab.json", "merges.txt", "vocab
 
 const ONNX_MODEL_FILES = ["onnx/model.onnx", "model.onnx"];
 const ONNX_REQUIRED = ["config.json", "tokenizer.json", "tokenizer_config.json"];
+const TOKENIZER_REQUIRED = ["tokenizer.json", "tokenizer_config.json"];
+const TOKENIZER_OPTIONAL = ["special_tokens_map.json", "added_tokens.json", "chat_template.jinja"];
 
 /** Options of {@linkcode selectModelFiles}. */
 export interface SelectModelFilesOptions {
@@ -96,6 +103,13 @@ export async function selectModelFiles(
 ): Promise<FileSelection> {
   const present = new Set(paths);
   const layout = options.layout ?? "auto";
+  if (layout === "tokenizer") {
+    return {
+      layout,
+      files: [...TOKENIZER_REQUIRED, ...TOKENIZER_OPTIONAL].filter((p) => present.has(p)).sort(),
+      missing: TOKENIZER_REQUIRED.filter((p) => !present.has(p)),
+    };
+  }
   const hasOnnx = ONNX_MODEL_FILES.some((p) => present.has(p));
   const hasSafetensors = present.has("model.safetensors") || present.has("model.safetensors.index.json");
   if (layout === "onnx" || (layout === "auto" && hasOnnx)) return selectOnnx(paths, present);

@@ -85,3 +85,25 @@ Deno.test("walkOrder() visits a directory's files before its subdirectories, by 
   );
   assert.ok(codePointCompare("\u{1F600}", "\uFFFF") > 0, "astral characters sort after the BMP");
 });
+
+Deno.test("selectModelFiles() with the tokenizer layout takes only tokenizer files and never weights", async () => {
+  const repo = await selectModelFiles(
+    [".gitattributes", "README.md", "tokenizer.json", "tokenizer_config.json", "model.safetensors", "config.json"],
+    { layout: "tokenizer" },
+  );
+  assert.deepEqual(repo, { layout: "tokenizer", files: ["tokenizer.json", "tokenizer_config.json"], missing: [] });
+  const extras = await selectModelFiles(
+    ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja", "vocab.json"],
+    { layout: "tokenizer" },
+  );
+  assert.deepEqual(extras.files, [
+    "chat_template.jinja",
+    "special_tokens_map.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+  ]);
+  assert.deepEqual((await selectModelFiles(["tokenizer.json", "README.md"], { layout: "tokenizer" })).missing, [
+    "tokenizer_config.json",
+  ]);
+  assert.equal((await selectModelFiles(["tokenizer.json", "tokenizer_config.json"])).layout, "onnx", "never by auto");
+});

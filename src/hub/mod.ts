@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./competition_tokenizer.ts";
 export * from "./errors.ts";
 export * from "./fetch_model.ts";
 export * from "./fetch_models.ts";

@@ -7,4 +7,5 @@
 export * from "./faults.ts";
 export * from "./request_log.ts";
 export * from "./start_hubsim.ts";
+export * from "./publish_xenova_gpt4.ts";
 export * from "./sn37_datasets.ts";
