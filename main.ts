@@ -1,96 +1,145 @@
-#!/usr/bin/env -S deno run -P=epoch
+#!/usr/bin/env -S deno run -P=validate
 /**
- * The validator's entry point: one epoch against the configured chain and
- * hub. Reads the metagraph and the miners' commitments at one block, fetches
- * and verifies every eligible model, scores each in an isolated process on the
- * competition's evaluation samples, turns the losses into weights (win rates
- * with the epsilon advantage, the moving average kept in a state file) and
- * sets them with the validator's hotkey. Run it from cron or a systemd timer;
- * the long-running loop will be built on the same epoch.
+ * `deno task validate`: the validator as operators run it, for weeks, under
+ * pm2 or systemd. It reads the chain, keeps its models up to date, draws
+ * each sync block's evaluation data, scores every queued model in its own
+ * process, folds the results into the moving average kept in its state, and
+ * sets weights hourly with the validator's hotkey. `--validator.steps N`
+ * stops after N recorded steps (cron, tests); `--dry-run` never sets
+ * weights; `--offline` touches neither chain nor hub.
  *
  * ```sh
- * deno task epoch --samples eval.jsonl [--competition 4] [--tokenizer <dir>] [--dry-run] [--json]
- * deno run -P=epoch --allow-read=./,$HOME/.bittensor/wallets main.ts --help
+ * deno task validate --wallet.name validator --wallet.hotkey default --subtensor.network finney
+ * deno task validate --dry-run --validator.steps 1 --json
  * ```
  *
  * @module
  */
-import { join } from "node:path";
-import { connectChain } from "./src/chain/mod.ts";
+import { connectChain, readGenesisHash } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
 import { defineTask } from "./src/config/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
-import { getCompetition } from "./src/eval/mod.ts";
-import { formatEpoch, runValidatorEpoch } from "./src/validator/mod.ts";
-import { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "./src/validator/live/mod.ts";
+import { type CompetitionSchedule, DEMO_SCHEDULE, SN37_SCHEDULE } from "./src/eval/mod.ts";
+import { ValidatorState } from "./src/state/mod.ts";
+import { type ChainReader, realClock, runValidator, type WeightSetter } from "./src/validator/mod.ts";
+import {
+  liveChainReader,
+  liveDataSource,
+  liveModelStore,
+  liveScorer,
+  liveWeightSetter,
+  offlineChainReader,
+  recordingChainReader,
+} from "./src/validator/live/mod.ts";
 import { loadHotkey } from "./src/wallet/mod.ts";
-import { formatReceipt, type WeightsReceipt } from "./src/weights/mod.ts";
+import { NotRegisteredError } from "./src/weights/mod.ts";
 
-/** The epoch task. */
+/** The validate task. */
 export const spec = defineTask({
-  name: "epoch",
-  summary: "One validator epoch: chain snapshot, fetch, score, weights (set, or explained with --dry-run)",
-  usage: "deno task epoch --samples <file.jsonl> [flags]",
-  description: "The competition's evaluation samples are given as a file (JSON Lines, as `deno task score` reads\n" +
-    "them); subvalid does not draw SN37's datasets itself yet. The moving average of the weights is kept in\n" +
-    "--state between runs.",
+  name: "validate",
+  summary: "The validator: evaluate the miners' models every sync block and set weights, until stopped",
+  usage: "deno task validate [flags]",
+  description: "Runs until SIGINT/SIGTERM (the model being scored is abandoned, its worker killed; exit 0).\n" +
+    "State (trackers, queues, moving averages, step reports) lives in --validator.state_dir; one validator per\n" +
+    "state directory. Step reports: <state_dir>/reports/<step>.json and `deno task report`.",
   groups: ["wallet", "subtensor", "validator", "hub", "logging"],
   flags: {
-    samples: { kind: "path", description: "The competition's evaluation samples (JSON Lines)", valueName: "<file>" },
-    competition: { kind: "integer", description: "The competition evaluated", default: 4, min: 0, valueName: "<id>" },
-    tokenizer: {
-      kind: "path",
-      description: "Score every model with this tokenizer (the competition's forced one)",
-      valueName: "<dir>",
+    "validator.steps": {
+      kind: "integer",
+      description: "Stop after this many recorded steps (cron: 1); default: run until stopped",
+      min: 1,
+      valueName: "N",
     },
-    state: {
-      kind: "path",
-      description: "The moving-average state file (default ./.cache/subvalid/epoch-<netuid>.json)",
-      valueName: "<file>",
+    "dry-run": { kind: "boolean", description: "Evaluate and record, but never set weights" },
+    "validator.schedule": {
+      kind: "string",
+      description: "Competition schedule: sn37 (the subnet's, by block) or local (the demo competition from block 0)",
+      choices: ["sn37", "local"],
+      default: "sn37",
     },
-    "dry-run": { kind: "boolean", description: "Score and compute the weights, but set nothing (state unchanged)" },
-    gc: {
-      kind: "boolean",
-      description: "After the epoch, delete cached models no commitment references",
-      default: true,
+    "validator.sync_cadence": {
+      kind: "integer",
+      description: "Blocks between sync blocks (SN37: 360)",
+      default: 360,
+      min: 1,
+      valueName: "N",
     },
-    json: { kind: "boolean", description: "Print the epoch and the receipt as JSON on stdout" },
+    "validator.sync_genesis": {
+      kind: "integer",
+      description: "The first sync block (SN37: 3138611; a local chain: 0)",
+      default: 3_138_611,
+      min: 0,
+      valueName: "N",
+    },
+    "validator.block_time": {
+      kind: "duration",
+      description: "Time per block, to wait for the next sync block",
+      default: 12_000,
+      min: 1,
+    },
+    json: { kind: "boolean", description: "Print each step report as one JSON line on stdout" },
   },
   examples: [
-    "deno task epoch --samples eval.jsonl --wallet.name validator --subtensor.network finney",
-    "deno task epoch --samples eval.jsonl --competition 99 --subtensor.network local --dry-run --json",
+    "deno task validate --wallet.name validator --wallet.hotkey default",
+    "deno task validate --dry-run --validator.steps 1 --json",
+    "deno task validate --subtensor.network local --validator.schedule local --validator.sync_genesis 0 --validator.sync_cadence 10",
   ],
 });
 
-const PROJECT = new URL(".", import.meta.url).pathname;
+const SCHEDULES: Record<string, CompetitionSchedule> = { sn37: SN37_SCHEDULE, local: DEMO_SCHEDULE };
 
-/** Runs one epoch and returns the exit code: 0 when the weights were set (or, dry, computed). */
+/** Runs the validator and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
-  return runTask(spec, args, async (config, { signal }) => {
-    const { flags } = config;
-    if (flags.samples === undefined) {
-      throw new ConfigError("Cannot run an epoch: --samples is required", {
-        hint: 'Give the competition\'s evaluation samples as JSON Lines (see README "Sample files")',
-      });
-    }
-    if (getCompetition(flags.competition) === undefined) {
-      throw new ConfigError(`Cannot run an epoch: unknown competition ${flags.competition}`);
-    }
+  return runTask(spec, args, async (config, { signal, log }) => {
+    const { flags, validator } = config;
+    const dryRun = flags["dry-run"] || config.offline;
     if (config.offline && !flags["dry-run"]) {
       throw new ConfigError("Cannot set weights --offline", { hint: "Add --dry-run, or drop --offline" });
     }
-    const statePath = flags.state ?? join(PROJECT, ".cache", "subvalid", `epoch-${config.netuid}.json`);
-    const hotkey = flags["dry-run"] ? undefined : await loadHotkey(config.wallet);
-    const { validator } = config;
+    const hotkey = dryRun ? undefined : await loadHotkey(config.wallet);
 
-    await using reader = await connectChain(config.subtensor.chainEndpoint, { signal });
-    // The weight setter has its own connection, never the reader's.
+    // The reader's and the weight setter's connections are separate.
+    await using reader = config.offline
+      ? undefined
+      : await connectChain(config.subtensor.chainEndpoint, { signal });
     await using writer = hotkey === undefined
       ? undefined
       : await connectChain(config.subtensor.chainEndpoint, { signal });
-    const sent: { receipt?: WeightsReceipt } = {};
-    const { epoch } = await runValidatorEpoch({
-      chain: liveChainReader(reader, config.netuid),
+    using state = await ValidatorState.open(validator.stateDir, {
+      netuid: config.netuid,
+      genesisHash: reader === undefined ? undefined : readGenesisHash(reader),
+    });
+    const chain: ChainReader = reader === undefined
+      ? offlineChainReader(state)
+      : recordingChainReader(liveChainReader(reader, config.netuid), state);
+    if (hotkey !== undefined) {
+      const view = await chain.snapshot(signal);
+      if (!view.neurons.some((n) => n.hotkey === hotkey.address)) {
+        throw new NotRegisteredError(hotkey.address, config.netuid);
+      }
+    }
+    const data = liveDataSource({
+      chain,
+      cacheDir: validator.dataDir,
+      modelDir: validator.modelDir,
+      datasetsUrl: config.hub.datasetsUrl,
+      hubUrl: config.hub.url,
+      token: config.hub.token,
+      offline: config.hub.offline,
+    });
+    let weights: WeightSetter | undefined;
+    if (writer !== undefined && hotkey !== undefined) {
+      weights = liveWeightSetter(writer, hotkey.pair, { netuid: config.netuid, versionKey: validator.versionKey });
+    }
+    const run = await runValidator({
+      chain,
+      data,
+      scorer: liveScorer({
+        cacheDir: validator.cacheDir,
+        device: validator.device,
+        batchTokens: validator.batchTokens,
+        timeoutMs: validator.scoreTimeoutMs,
+      }),
       models: liveModelStore({
         modelDir: validator.modelDir,
         cacheDir: validator.cacheDir,
@@ -99,41 +148,26 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         offline: config.hub.offline,
         gcGraceMs: validator.gcGraceMs,
       }),
-      scorer: liveScorer({
-        cacheDir: validator.cacheDir,
-        device: validator.device,
-        batchTokens: validator.batchTokens,
-        timeoutMs: validator.scoreTimeoutMs,
-      }),
-      weights: writer === undefined || hotkey === undefined ? undefined : liveWeightSetter(writer, hotkey.pair, {
-        netuid: config.netuid,
-        versionKey: validator.versionKey,
-        onReceipt: (r) => sent.receipt = r,
-      }),
+      weights,
+      clock: realClock,
+      state,
+      schedule: SCHEDULES[flags["validator.schedule"]]!,
+      sync: { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] },
+      blockTimeMs: flags["validator.block_time"],
+      cadences: { weightsRetryMs: validator.weightsRetryMs, weightsIntervalMs: validator.weightsIntervalMs },
+      updater: !config.offline,
+      gc: !config.offline,
+      offline: config.offline,
+      alwaysKeep: () => [...data.tokenizers.values()].map((t) => ({ repo: t.repo, commit: t.commit })),
     }, {
-      netuid: config.netuid,
-      competitionId: flags.competition,
-      samplesFile: flags.samples,
-      tokenizerDir: flags.tokenizer,
-      statePath,
-      gc: flags.gc && !config.offline,
+      steps: flags["validator.steps"],
       signal,
+      onStep: (outcome) => {
+        if (flags.json && outcome.kind === "ran") printOut(JSON.stringify(outcome.report));
+      },
     });
-    const receipt = sent.receipt;
-    if (flags.json) {
-      printOut(JSON.stringify({
-        block: epoch.block,
-        blockHash: epoch.blockHash,
-        competition: epoch.competition.name,
-        rows: epoch.rows.map((row) => ({ ...row, loss: row.loss === Infinity ? null : row.loss })),
-        weights: Object.fromEntries(epoch.weights),
-        receipt: receipt ?? null,
-      }));
-    } else {
-      printOut(formatEpoch(epoch));
-      if (receipt) printOut(formatReceipt(receipt));
-    }
-    return receipt === undefined || receipt.success ? ExitCode.Ok : ExitCode.Weights;
+    log.info(`Validator stopped after ${run.steps} recorded steps (${run.attempts} attempts)`);
+    return ExitCode.Ok;
   });
 }
 

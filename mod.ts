@@ -93,6 +93,7 @@ export {
   type Competition,
   competitionsAt,
   drawCompetitionData,
+  prepareEvalData,
   getCompetition,
   nextSyncBlock,
   PyRandom,
@@ -106,23 +107,33 @@ export {
 export { lossesByTask, scoreInSubprocess, scoreModel, type ScoreReport } from "./src/score/mod.ts";
 
 // Weights: plan (dry run) and set them, and the cadence loop.
-export { planWeights, setWeights, startWeightsLoop, type WeightsReceipt } from "./src/weights/mod.ts";
+export { planWeights, setWeights, type WeightsReceipt } from "./src/weights/mod.ts";
 
 // Wallet: the validator's hotkey (never the coldkey).
 export { loadHotkey } from "./src/wallet/mod.ts";
 
-// Validator: one epoch over ports, and the live adapters of those ports.
+// Validator: the step and the loop over their ports, and the live adapters of those ports.
 export {
   type ChainReader,
-  type EpochResult,
-  formatEpoch,
+  type DataSource,
+  formatStepReport,
   type ModelStore,
-  runEpoch,
-  runValidatorEpoch,
+  realClock,
+  runStep,
+  runValidator,
   type Scorer,
+  startWeightsLoop,
+  type StepReport,
   type WeightSetter,
 } from "./src/validator/mod.ts";
-export { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "./src/validator/live/mod.ts";
+export {
+  liveChainReader,
+  liveDataSource,
+  liveModelStore,
+  liveScorer,
+  liveWeightSetter,
+} from "./src/validator/live/mod.ts";
+export { ValidatorState } from "./src/state/mod.ts";
 
 // Errors and logging.
 export { ExitCode, ModelError, SubvalidError } from "./src/errors/mod.ts";

@@ -1,94 +1,116 @@
 #!/usr/bin/env -S deno run -P=demo
 /**
  * The main job on the embedded default: starts a local subtensor chain and a
- * local Hugging Face hub, publishes small real models for eight miners (good,
- * worse, copied, with a wrong hash, missing, malformed), lets them commit on
- * chain, then runs one full validator epoch: read the chain, fetch and verify
- * every model, score each in an isolated process, compute win rates and
- * weights, and set them on chain. Prints the epoch table and what the chain
- * stored.
+ * local Hugging Face hub (serving the SN37 datasets' shapes), publishes small
+ * real models for nine miners (good, too short, untrained, copied, with a
+ * wrong hash, missing, malformed, and one that improves later), lets them
+ * commit on chain, then runs the validator's own loop for a few steps, the
+ * chain moved past a sync block between steps. Prints each step's table,
+ * the weights the chain stores after it, and how the moving average moved.
  *
  * ```sh
- * deno task demo [--json] [--validator.device cpu]
+ * deno task demo [--steps 3] [--json] [--validator.device cpu]
  * deno run -P=demo tasks/demo.ts --help
  * ```
  *
  * @module
  */
 import { join } from "node:path";
-import { formatReceipt } from "../src/weights/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { defineTask } from "../src/config/mod.ts";
+import { ExitCode } from "../src/errors/mod.ts";
 import { DEMO_MINERS, runDemo } from "../src/demo/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
-import { formatEpoch } from "../src/validator/mod.ts";
+import { formatStepReport, type StepReport } from "../src/validator/mod.ts";
 
 const PROJECT = new URL("..", import.meta.url).pathname;
 
 /** The demo task. */
 export const spec = defineTask({
   name: "demo",
-  summary: "One full validator epoch on a local chain and a local hub with small real models",
+  summary: "The validator on a local chain and a local hub with small real models, a few steps, weights on chain",
   usage: "deno task demo [flags]",
   description: "Everything runs on this machine (loopback only); nothing touches a real chain or hub.\n" +
     "Working files go to ./.cache/demo; models to the model cache (--validator.model_dir).",
   groups: ["validator", "logging"],
   flags: {
-    json: { kind: "boolean", description: "Print the epoch, the receipt and the stored weights as JSON on stdout" },
+    steps: { kind: "integer", description: "Validator steps to run", default: 3, min: 1, max: 20, valueName: "N" },
+    json: { kind: "boolean", description: "Print the step reports as one JSON array on stdout" },
   },
-  examples: ["deno task demo", "deno task demo --json --validator.device cpu"],
+  examples: ["deno task demo", "deno task demo --steps 5 --json --validator.device cpu"],
 });
 
-/** Runs the demo and returns the exit code: 0 when the chain stored the weights. */
+function storedTable(stored: ReadonlyMap<number, number>): string {
+  return formatTable([...stored].map(([uid, u16]) => ({ uid, u16 })), [
+    { header: "uid", value: (r) => String(r.uid), align: "right" },
+    { header: "u16", value: (r) => String(r.u16), align: "right" },
+  ]);
+}
+
+/** How each scored uid's moving average moved over the steps. */
+function averagesTable(reports: readonly StepReport[]): string {
+  const uids = [...new Set(reports.flatMap((r) => r.uids.map((u) => u.uid)))].sort((a, b) => a - b);
+  return formatTable(uids.map((uid) => ({ uid })), [
+    { header: "uid", value: (r) => String(r.uid), align: "right" },
+    ...reports.map((report) => ({
+      header: `step ${report.step}`,
+      value: (r: { uid: number }) => (report.competition_weights[r.uid] ?? 0).toFixed(4),
+      align: "right" as const,
+    })),
+    {
+      header: "weight now",
+      value: (r: { uid: number }) => (reports.at(-1)!.subnet_weights[r.uid] ?? 0).toFixed(4),
+      align: "right" as const,
+    },
+  ]);
+}
+
+/** Runs the demo and returns the exit code: 0 when the chain stored the weights of every step. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
     const started = performance.now();
+    const json = config.flags.json;
+    if (!json) {
+      printOut(`Miners:\n${
+        formatTable(DEMO_MINERS.map((m, i) => ({ uid: i + 1, ...m })), [
+          { header: "uid", value: (m) => String(m.uid), align: "right" },
+          { header: "repo", value: (m) => m.repo },
+          { header: "scenario", value: (m) => m.story },
+        ])
+      }\n`);
+    }
     const result = await runDemo({
       workDir: join(PROJECT, ".cache", "demo"),
       modelDir: config.validator.modelDir,
       cacheDir: config.validator.cacheDir,
       device: config.validator.device,
       scoreTimeoutMs: Math.min(config.validator.scoreTimeoutMs, 300_000),
+      steps: config.flags.steps,
       signal,
+      onStep: (report, stored) => {
+        if (json) return;
+        printOut(
+          `${
+            formatStepReport(report)
+          }\n\nWeights stored on chain for the validator (uid 0) after step ${report.step}:\n${storedTable(stored)}\n`,
+        );
+      },
     });
-    const stored = [...result.stored].map(([uid, u16]) => ({ uid, u16 }));
-    if (config.flags.json) {
-      printOut(JSON.stringify(
-        {
-          endpoint: result.endpoint,
-          block: result.epoch.block,
-          competition: result.epoch.competition.name,
-          rows: result.epoch.rows.map((row) => ({ ...row, loss: row.loss === Infinity ? null : row.loss })),
-          receipt: result.receipt,
-          stored,
-        },
-        null,
-        2,
-      ));
-    } else {
-      const stories = formatTable(DEMO_MINERS.map((m, i) => ({ uid: i + 1, ...m })), [
-        { header: "uid", value: (m) => String(m.uid), align: "right" },
-        { header: "repo", value: (m) => m.repo },
-        { header: "scenario", value: (m) => m.story },
-      ]);
-      printOut(`Miners:\n${stories}\n`);
-      printOut(`${formatEpoch(result.epoch)}\n`);
-      printOut(`${formatReceipt(result.receipt)}\n`);
+    if (json) {
+      printOut(JSON.stringify(result.reports));
+    } else if (result.reports.length > 0) {
       printOut(
-        `Weights stored on chain for the validator (uid 0):\n${
-          formatTable(stored, [
-            { header: "uid", value: (r) => String(r.uid), align: "right" },
-            { header: "u16", value: (r) => String(r.u16), align: "right" },
-          ])
+        `The moving average of competition ${result.reports[0]!.competition} over the steps:\n${
+          averagesTable(result.reports)
         }`,
       );
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (!result.receipt.success) {
-      log.error(`Demo finished in ${seconds} s, but the weights were not set`);
-      return 6;
+    if (result.stored.size === 0) {
+      log.error(`Demo finished in ${seconds} s, but the chain stores no weights for the validator`);
+      return ExitCode.Weights;
     }
-    log.success(`Demo finished in ${seconds} s: weights set in block ${result.receipt.block}`);
+    log.success(`Demo finished in ${seconds} s: ${result.reports.length} steps, weights set on chain`);
   });
 }
 

@@ -101,3 +101,20 @@ export async function readCommitments(
   }
   return commitments.sort((a, b) => a.uid - b.uid);
 }
+
+/**
+ * Reads one hotkey's commitment at the best block (the updater's per-uid
+ * check), or `undefined` when it has none.
+ */
+export async function readCommitment(
+  client: ChainClient,
+  options: { netuid: number; uid: number; hotkey: string; signal?: AbortSignal | undefined },
+): Promise<Commitment | undefined> {
+  const { netuid, uid, hotkey, signal } = options;
+  const value = await client.call(
+    `read the commitment of ${hotkey}`,
+    (api) => (api.query as Any).commitments.commitmentOf(netuid, hotkey) as Promise<Any>,
+    { signal },
+  );
+  return value.isNone ? undefined : decodeCommitment(uid, hotkey, value.unwrap());
+}

@@ -70,6 +70,10 @@ export interface Config<S extends FlagSpecs = FlagSpecs> {
   readonly validator: {
     readonly modelDir: string;
     readonly cacheDir: string;
+    /** The validator's state directory (`--validator.state_dir`). */
+    readonly stateDir: string;
+    /** The evaluation-data cache (`--validator.data_dir`). */
+    readonly dataDir: string;
     readonly versionKey: number;
     readonly device: string;
     /** Unset: the device's default (2048 on CPU, 16384 on CUDA). */
@@ -83,6 +87,8 @@ export interface Config<S extends FlagSpecs = FlagSpecs> {
   readonly hub: {
     /** Hub base URL without a trailing slash. */
     readonly url: string;
+    /** Datasets-server base URL without a trailing slash. */
+    readonly datasetsUrl: string;
     /** `HF_TOKEN` (or `HUGGING_FACE_HUB_TOKEN`), if set. */
     readonly token: string | undefined;
     /** `HF_HUB_OFFLINE=1` or `--offline`: serve only what is cached. */

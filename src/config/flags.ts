@@ -159,6 +159,18 @@ export const COMMON_FLAGS = {
       valueName: "<dir>",
       env: "BT_VALIDATOR_CACHE_DIR",
     },
+    "validator.state_dir": {
+      kind: "path",
+      description: "The validator's state (trackers, queues, averages, reports); default <model_dir>/../subvalid-state",
+      valueName: "<dir>",
+      env: "BT_VALIDATOR_STATE_DIR",
+    },
+    "validator.data_dir": {
+      kind: "path",
+      description: "Evaluation data drawn per sync block (cached); default <model_dir>/../subvalid-data",
+      valueName: "<dir>",
+      env: "BT_VALIDATOR_DATA_DIR",
+    },
     "validator.version_key": {
       kind: "integer",
       description: "Weights version key sent with set_weights",
@@ -214,6 +226,13 @@ export const COMMON_FLAGS = {
       default: "https://huggingface.co",
       valueName: "<url>",
       env: "HF_ENDPOINT",
+    },
+    "hub.datasets_url": {
+      kind: "string",
+      description: "Datasets server URL (the local hub serves both on one port)",
+      default: "https://datasets-server.huggingface.co",
+      valueName: "<url>",
+      env: "BT_HUB_DATASETS_URL",
     },
   },
 } as const satisfies Record<FlagGroup, FlagSpecs>;

@@ -323,6 +323,8 @@ function buildConfig<S extends FlagSpecs>(
       home,
     );
   const cacheDir = get<string | undefined>("validator.cache_dir") ?? join(dirname(modelDir), "subvalid-score");
+  const stateDir = get<string | undefined>("validator.state_dir") ?? join(dirname(modelDir), "subvalid-state");
+  const dataDir = get<string | undefined>("validator.data_dir") ?? join(dirname(modelDir), "subvalid-data");
   const offline = get<boolean>("offline");
   const hubOffline = ["1", "true", "yes", "on"].includes((env("HF_HUB_OFFLINE") ?? "").toLowerCase());
   const flags: Record<string, unknown> = {};
@@ -343,6 +345,8 @@ function buildConfig<S extends FlagSpecs>(
     validator: {
       modelDir,
       cacheDir,
+      stateDir,
+      dataDir,
       versionKey: get("validator.version_key"),
       device: get("validator.device"),
       batchTokens: get("validator.batch_tokens"),
@@ -353,6 +357,7 @@ function buildConfig<S extends FlagSpecs>(
     },
     hub: {
       url: get<string>("hub.url").replace(/\/+$/, ""),
+      datasetsUrl: get<string>("hub.datasets_url").replace(/\/+$/, ""),
       token: env("HF_TOKEN") || env("HUGGING_FACE_HUB_TOKEN") || undefined,
       offline: offline || hubOffline,
     },

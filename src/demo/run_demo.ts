@@ -1,34 +1,51 @@
 /**
- * The main job on the embedded default: start a local chain and a local hub,
- * publish small real models for several miners (good, worse, copied, broken),
- * let the miners commit them on chain, then run one validator epoch end to
- * end: read the chain, fetch and verify every model, score each in its own
- * process, compute weights and set them on chain with the validator's hotkey.
+ * The main job on the embedded default: a local chain and a local hub (with
+ * the SN37 datasets' shapes), small real models published by several miners
+ * (good, worse, copied, broken), committed on chain; then the validator's
+ * own loop (`runValidator`, as `deno task validate` runs it) for a few
+ * steps, the chain advanced past a sync block between steps, weights set on
+ * chain by the weights loop. A miner improves its model after the first
+ * step, so the moving average shows at work: its weight rises step by step.
  *
  * @module
  */
 import { join } from "node:path";
 import { type ChainClient, commitModel, connectChain, submitExtrinsic } from "../chain/mod.ts";
-import { formatModelId } from "../mechanism/mod.ts";
-import type { WeightsReceipt } from "../weights/mod.ts";
+import { CompetitionId, DEMO_SCHEDULE } from "../eval/mod.ts";
 import { startDevnet } from "../devnet/mod.ts";
-import { builtInSamples } from "../eval/sample_sets.ts";
-import { CompetitionId } from "../eval/competitions.ts";
 import { secureHashOf } from "../hub/mod.ts";
-import { startHubsim } from "../hubsim/mod.ts";
+import { startHubsim, writeSn37Datasets } from "../hubsim/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
-import { type EpochResult, runValidatorEpoch } from "../validator/mod.ts";
-import { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "../validator/live/mod.ts";
+import type { ModelId } from "../mechanism/mod.ts";
+import { ValidatorState } from "../state/mod.ts";
+import {
+  checkNextUid,
+  MinerIterator,
+  realClock,
+  runValidator,
+  type StepReport,
+  type WeightsOutcome,
+} from "../validator/mod.ts";
+import {
+  liveChainReader,
+  liveDataSource,
+  liveModelStore,
+  liveScorer,
+  liveWeightSetter,
+} from "../validator/live/mod.ts";
 import { loadHotkey } from "../wallet/mod.ts";
 import { publishModel } from "./publish_model.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/", import.meta.url).pathname;
 
+/** Blocks between the demo chain's sync blocks. */
+export const DEMO_SYNC_CADENCE = 10;
+
 /** One miner of the demo and what it publishes. */
 export interface DemoMiner {
   /** Hugging Face namespace and name. */
   readonly repo: string;
-  /** Fixture model directory (under tests/fixtures), or `undefined` to publish nothing. */
+  /** The fixture it publishes (under tests/fixtures), or none. */
   readonly source: string | undefined;
   /** What the scenario shows. */
   readonly story: string;
@@ -36,14 +53,29 @@ export interface DemoMiner {
   readonly rawCommitment?: string;
   /** Commit a secure hash made for another hotkey. */
   readonly wrongHash?: boolean;
+  /** Commit after the first step (a new, better model). */
+  readonly late?: boolean;
 }
 
 /** The demo's miners, in commit order (uids 1, 2, … after the validator's uid 0). */
 export const DEMO_MINERS: readonly DemoMiner[] = [
   { repo: "demo-alice/tiny-llama", source: "models/tiny-llama", story: "trained Llama-style ONNX export" },
-  { repo: "demo-bob/tiny-gpt", source: "models/tiny-gpt", story: "trained GPT-style ONNX export" },
-  { repo: "demo-carol/llama", source: "safetensors/llama", story: "untrained Llama safetensors (graph built in TS)" },
-  { repo: "demo-dave/gemma2", source: "safetensors/gemma2", story: "untrained Gemma2 safetensors (graph built in TS)" },
+  {
+    repo: "demo-bob/tiny-gpt",
+    source: "models/tiny-gpt",
+    story: "GPT-style export with 256 positions: too short for the samples, scores infinity",
+  },
+  {
+    repo: "demo-carol/llama",
+    source: "safetensors/llama",
+    story: "Llama safetensors (graph built in TS): wins the first step",
+  },
+  {
+    repo: "demo-dave/gemma2",
+    source: "safetensors/gemma2",
+    story: "commits the strongest model (Gemma2 safetensors) after the first step: its weight rises",
+    late: true,
+  },
   { repo: "demo-eve/tiny-llama", source: "models/tiny-llama", story: "a copy of alice's model, committed later" },
   {
     repo: "demo-frank/mistral",
@@ -57,18 +89,22 @@ export const DEMO_MINERS: readonly DemoMiner[] = [
 
 /** Options of {@linkcode runDemo}. */
 export interface RunDemoOptions {
-  /** Working directory for the hub root, wallets and samples. */
+  /** Working directory for the hub root, wallets, state and data. */
   workDir: string;
   /** Model cache. */
   modelDir: string;
   /** Scoring cache. */
   cacheDir: string;
+  /** Validator steps to run. @default 3 */
+  steps?: number | undefined;
   /** Subnet uid of the local chain. @default 37 */
   netuid?: number | undefined;
   /** Scoring device. @default "auto" */
   device?: string | undefined;
   /** Deadline of scoring one model. @default 120000 */
   scoreTimeoutMs?: number | undefined;
+  /** Called after each recorded step with its report and the weights the chain stores for the validator then. */
+  onStep?: ((report: StepReport, stored: ReadonlyMap<number, number>) => void) | undefined;
   signal?: AbortSignal | undefined;
   /** @default getLog("demo") */
   log?: Log | undefined;
@@ -78,9 +114,11 @@ export interface RunDemoOptions {
 export interface DemoResult {
   readonly endpoint: string;
   readonly hubUrl: string;
-  readonly epoch: EpochResult;
-  readonly receipt: WeightsReceipt;
-  /** The weights the chain stored for the validator (uid → u16), read back after setting. */
+  /** Every recorded step's report. */
+  readonly reports: readonly StepReport[];
+  /** Every weight-setting outcome of the weights loop. */
+  readonly weights: readonly WeightsOutcome[];
+  /** The weights the chain stored for the validator (uid → u16) at the end. */
   readonly stored: ReadonlyMap<number, number>;
 }
 
@@ -88,12 +126,17 @@ export interface DemoResult {
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const log = options.log ?? getLog("demo");
   const netuid = options.netuid ?? 37;
-  const signal = options.signal;
+  const signal = options.signal ?? new AbortController().signal;
   await Deno.mkdir(options.workDir, { recursive: true });
   const hubRoot = join(options.workDir, "hub");
   const walletDir = join(options.workDir, "wallets");
-  await Deno.remove(hubRoot, { recursive: true }).catch(() => {});
+  const stateDir = join(options.workDir, "state");
+  for (const dir of [hubRoot, stateDir, join(options.workDir, "data")]) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
   await Deno.mkdir(hubRoot, { recursive: true });
+  // The SN37 datasets' shapes, without the ~65k-code-point rows tiny models cannot take.
+  await writeSn37Datasets(hubRoot, { longRows: false });
 
   await using devnet = await startDevnet({
     netuid,
@@ -101,26 +144,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     miners: DEMO_MINERS.length,
     walletDir,
     minAllowedWeights: 1,
-    weightsRateLimit: 10,
-    ...(signal ? { signal } : {}),
+    weightsRateLimit: 1,
+    signal,
   });
   await using hub = await startHubsim({ root: hubRoot, port: 0 });
   log.info("Local chain and hub are up", { chain: devnet.endpoint, hub: hub.url, wallets: walletDir });
 
-  const samplesFile = join(options.workDir, "samples.jsonl");
-  // The fixture models were trained on word reversal: score the demo on that task.
-  const samples = builtInSamples("smoke").filter((sample) => sample.task === "reverse");
-  await Deno.writeTextFile(samplesFile, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
-
-  await using miners = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
-  for (const [i, miner] of DEMO_MINERS.entries()) {
-    signal?.throwIfAborted();
-    const neuron = devnet.neurons.find((n) => n.uid === i + 1)!;
+  await using miners = await connectChain(devnet.endpoint, { timeoutMs: 15_000, signal });
+  const commit = async (index: number) => {
+    const miner = DEMO_MINERS[index]!;
+    const neuron = devnet.neurons.find((n) => n.uid === index + 1)!;
     const [namespace, name] = miner.repo.split("/") as [string, string];
-    let commitment: string;
     if (miner.rawCommitment !== undefined) {
-      commitment = miner.rawCommitment;
-      await commitRaw(miners, neuron.hotkey, netuid, commitment);
+      await commitRaw(miners, neuron.hotkey, netuid, miner.rawCommitment);
     } else {
       let commit = "0".repeat(40);
       let secureHash = "";
@@ -136,42 +172,112 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         const hashedFor = miner.wrongHash ? devnet.neurons[0]!.hotkey.address : neuron.hotkey.address;
         secureHash = secureHashOf(published.modelHash, hashedFor);
       }
-      const modelId = { namespace, name, commit, secureHash, competitionId: CompetitionId.DemoTiny };
-      commitment = formatModelId(modelId);
+      const modelId: ModelId = { namespace, name, commit, secureHash, competitionId: CompetitionId.DemoTiny };
       await commitModel(miners, neuron.hotkey, modelId, { netuid, signal });
     }
     log.info(`uid ${neuron.uid} committed ${miner.repo}: ${miner.story}`, { block: devnet.bestNumber });
-  }
+  };
+  for (const [i, miner] of DEMO_MINERS.entries()) if (!miner.late) await commit(i);
 
-  await using reader = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  await using reader = await connectChain(devnet.endpoint, { timeoutMs: 15_000, signal });
+  await using writer = await connectChain(devnet.endpoint, { timeoutMs: 15_000, signal });
   const validator = await loadHotkey({ path: walletDir, name: devnet.neurons[0]!.wallet, hotkey: "default" });
-  await using writer = await connectChain(devnet.endpoint, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
-  const statePath = join(options.workDir, "epoch-state.json");
-  await Deno.remove(statePath).catch(() => {});
-  const sent: { receipt?: WeightsReceipt } = {};
-  const { epoch } = await runValidatorEpoch({
-    chain: liveChainReader(reader, netuid),
-    models: liveModelStore({ modelDir: options.modelDir, cacheDir: options.cacheDir, hubUrl: hub.url }),
+  using state = await ValidatorState.open(stateDir, { netuid, genesisHash: reader.api.genesisHash.toHex() });
+  const chain = liveChainReader(reader, netuid);
+  const reports: StepReport[] = [];
+  const outcomes: WeightsOutcome[] = [];
+  const steps = options.steps ?? 3;
+  const since = (count: number) => outcomes.slice(count).some((o) => o.success);
+  const models = liveModelStore({ modelDir: options.modelDir, cacheDir: options.cacheDir, hubUrl: hub.url });
+  // The reference's updater starts a minute after the validator and the first steps find nothing queued;
+  // the demo lets it walk every uid once before the first step instead.
+  const view = await chain.snapshot(signal);
+  const metagraph = {
+    hotkeys: view.neurons.map((n) => n.hotkey),
+    stakes: view.neurons.map((n) => n.stake),
+    validatorPermits: view.neurons.map((n) => n.validatorPermit),
+  };
+  const walk = (uids: number[]) =>
+    checkNextUid(
+      {
+        chain,
+        models,
+        clock: realClock,
+        state,
+        schedule: DEMO_SCHEDULE,
+        metagraph: () => metagraph,
+        iterator: new MinerIterator(uids, () => 0),
+      },
+      new Map(),
+      signal,
+    );
+  for (const uid of metagraph.hotkeys.keys()) await walk([uid]);
+  await runValidator({
+    chain,
+    data: liveDataSource({
+      chain,
+      cacheDir: join(options.workDir, "data"),
+      modelDir: options.modelDir,
+      datasetsUrl: hub.url,
+      hubUrl: hub.url,
+    }),
     scorer: liveScorer({
       cacheDir: options.cacheDir,
       device: options.device,
       timeoutMs: options.scoreTimeoutMs ?? 120_000,
     }),
-    weights: liveWeightSetter(writer, validator.pair, { netuid, versionKey: 0, onReceipt: (r) => sent.receipt = r }),
-  }, {
-    netuid,
-    competitionId: CompetitionId.DemoTiny,
-    samplesFile,
-    statePath,
+    models,
+    weights: liveWeightSetter(writer, validator.pair, { netuid, versionKey: 0 }),
+    clock: realClock,
+    state,
+    schedule: DEMO_SCHEDULE,
+    sync: { genesis: 0, cadence: DEMO_SYNC_CADENCE },
+    blockTimeMs: 50,
+    // The reference's cadences in hours and minutes, compressed to fractions of a second.
+    cadences: { idleMs: 200, failedStepMs: 500, weightsIntervalMs: 1_000, weightsRetryMs: 200, weightsPollMs: 100 },
+    updaterLimits: { startDelayMs: 0, recheckMs: 60_000, slotWaitMs: 200, topScanMs: 60_000 },
     // The model cache may hold the operator's own models: the demo never collects garbage in it.
     gc: false,
+    random: () => 0,
+  }, {
+    steps,
     signal,
-    log: getLog("epoch"),
+    // Between steps: the weights of the step land on chain, the late miner commits after the first step (and is
+    // queued), and the chain moves to the next sync block.
+    onStep: async (outcome) => {
+      if (outcome.kind !== "ran") return;
+      reports.push(outcome.report);
+      const seen = outcomes.length;
+      await waitUntil(() => since(seen), "the step's weights to be set", signal);
+      const stored = await readStoredWeights(reader, netuid, 0);
+      if (reports.length === 1) {
+        for (const [i, miner] of DEMO_MINERS.entries()) {
+          if (!miner.late) continue;
+          await commit(i);
+          await walk([i + 1]); // the updater would see it at its next pass; the demo does not wait for that
+          await waitUntil(
+            () => state.queues().pending.get(CompetitionId.DemoTiny)?.has(i + 1) ?? false,
+            `uid ${i + 1} to be queued`,
+            signal,
+          );
+        }
+      }
+      devnet.mine(DEMO_SYNC_CADENCE - (devnet.bestNumber % DEMO_SYNC_CADENCE));
+      options.onStep?.(outcome.report, stored);
+    },
+    onWeights: (outcome) => outcomes.push(outcome),
   });
-  const receipt = sent.receipt;
-  if (receipt === undefined) throw new Error("The demo epoch set no weights: no model earned any");
   const stored = await readStoredWeights(reader, netuid, 0);
-  return { endpoint: devnet.endpoint, hubUrl: hub.url, epoch, receipt, stored };
+  return { endpoint: devnet.endpoint, hubUrl: hub.url, reports, weights: outcomes, stored };
+}
+
+/** Polls `ready` every 50 ms for up to 60 s. */
+async function waitUntil(ready: () => boolean, what: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`The demo gave up waiting for ${what}`);
+    await realClock.sleep(50, signal);
+  }
 }
 
 async function commitRaw(

@@ -13,6 +13,7 @@ export * from "./competitions.ts";
 export * from "./dataset_load_error.ts";
 export * from "./datasets_server.ts";
 export * from "./draw_task_data.ts";
+export * from "./eval_data.ts";
 export * from "./hf_page_loader.ts";
 export * from "./py_random.ts";
 export * from "./py_str.ts";

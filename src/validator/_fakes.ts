@@ -6,12 +6,16 @@
  *
  * @module
  */
+import type { ScheduledCompetition } from "../eval/mod.ts";
 import type { ModelId, WeightsInput } from "../mechanism/mod.ts";
 import {
   type ChainReader,
+  CONSTRAINTS_REASON,
   type ChainView,
   type Clock,
   type CommitmentView,
+  type DataSource,
+  type EvalData,
   type GcSummary,
   type ModelKeep,
   type ModelScore,
@@ -86,6 +90,29 @@ export class FakeChain implements ChainReader {
     return Promise.resolve(this.hashOf(block));
   }
 
+  head(): Promise<{ block: number; hash: string }> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    return Promise.resolve({ block: this.block, hash: this.hashOf(this.block) });
+  }
+
+  /** Commitment reads served. */
+  commitmentReads = 0;
+
+  commitment(uid: number, hotkey: string): Promise<CommitmentView | undefined> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    this.commitmentReads++;
+    const found = this.commitments.find((c) => c.uid === uid && c.hotkey === hotkey);
+    return Promise.resolve(found === undefined ? undefined : structuredClone(found));
+  }
+
+  /** Setter uid → its `[target, u16]` pairs. */
+  weights = new Map<number, [number, number][]>();
+
+  subnetWeights(): Promise<ReadonlyMap<number, readonly (readonly [number, number])[]>> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    return Promise.resolve(structuredClone(this.weights));
+  }
+
   /** The fake's block hash: the block number, hex, padded. */
   hashOf(block: number): string {
     return `0x${block.toString(16).padStart(64, "0")}`;
@@ -105,6 +132,11 @@ export class FakeModelStore implements ModelStore {
   /** A validator-side failure every fetch throws (a full disk, say). */
   failWith: Error | undefined;
 
+  /** Directories fetched so far (what `locate` finds). */
+  cached = new Set<string>();
+  /** `namespace/name` → why the model fails its competition's limits. */
+  failsChecks = new Map<string, string>();
+
   fetch(request: { modelId: ModelId }, _options: { maxBytes: number }): Promise<StoredModel> {
     const repo = `${request.modelId.namespace}/${request.modelId.name}`;
     this.fetched.push(repo);
@@ -115,11 +147,22 @@ export class FakeModelStore implements ModelStore {
         new ModelUnavailableError(`Cannot fetch "${repo}": ${problem.reason}`, problem.reason, problem.permanent),
       );
     }
-    return Promise.resolve({
-      dir: `/models/${repo}/${request.modelId.commit}`,
-      commit: request.modelId.commit!,
-      bytes: 1,
-    });
+    const dir = `/models/${repo}/${request.modelId.commit}`;
+    this.cached.add(dir);
+    return Promise.resolve({ dir, commit: request.modelId.commit!, bytes: 1 });
+  }
+
+  locate(modelId: ModelId): Promise<StoredModel | undefined> {
+    const dir = `/models/${modelId.namespace}/${modelId.name}/${modelId.commit}`;
+    return Promise.resolve(this.cached.has(dir) ? { dir, commit: modelId.commit!, bytes: 1 } : undefined);
+  }
+
+  check(model: StoredModel): Promise<void> {
+    const repo = model.dir.split("/").slice(2, 4).join("/");
+    const why = this.failsChecks.get(repo);
+    return why === undefined
+      ? Promise.resolve()
+      : Promise.reject(new ModelUnavailableError(`Model "${repo}" fails its limits: ${why}`, CONSTRAINTS_REASON, true));
   }
 
   hold(dir: string): Promise<AsyncDisposable> {
@@ -227,5 +270,37 @@ export class FakeClock implements Clock {
   /** Number of pending sleepers. */
   get sleeping(): number {
     return this.#sleepers.length;
+  }
+}
+
+/** A data source over a fixed table of tasks: each loaded task gives `samplesPerTask` samples. */
+export class FakeDataSource implements DataSource {
+  /** Task name → why it fails to load (it then has no samples). */
+  failing = new Map<string, string>();
+  /** A validator-side failure every draw throws (block hash unreadable, tokenizer missing). */
+  failWith: Error | undefined;
+  samplesPerTask = 2;
+  /** Draws served, by `<competition>@<sync block>`. */
+  draws: string[] = [];
+
+  prepare(competition: ScheduledCompetition, syncBlock: number): Promise<EvalData> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    const cached = this.draws.includes(`${competition.id}@${syncBlock}`);
+    this.draws.push(`${competition.id}@${syncBlock}`);
+    const tasks = competition.evalTasks.map((task) => {
+      const error = this.failing.get(task.name);
+      return { name: task.name, weight: task.weight, samples: error === undefined ? this.samplesPerTask : 0, error };
+    });
+    const sampleTasks = tasks.flatMap((t) => Array.from({ length: t.samples }, () => t.name));
+    return Promise.resolve({
+      competitionId: competition.id,
+      syncBlock,
+      blockHash: `0x${syncBlock.toString(16).padStart(64, "0")}`,
+      seed: String(syncBlock),
+      tasks,
+      samplesFile: sampleTasks.length > 0 ? `/data/${competition.id}-${syncBlock}.jsonl` : undefined,
+      sampleTasks,
+      cached,
+    });
   }
 }

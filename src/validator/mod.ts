@@ -1,12 +1,17 @@
 /**
- * The validator: the epoch over its ports (chain snapshot → fetch → score →
- * weights), the whole epoch with state and garbage collection, and the
- * summary table. The live adapters of the ports are in `./live/mod.ts`.
+ * The validator: the step, the model updater and the weights cadence over
+ * its ports, the loop that runs them side by side, step reports, and the in-process pieces
+ * (miner iterator, retry rule, clock). The live adapters of the ports are in
+ * `./live/mod.ts`.
  *
  * @module
  */
-export * from "./epoch_state.ts";
-export * from "./format_epoch.ts";
+export * from "./miner_iterator.ts";
+export * from "./model_updater.ts";
 export * from "./ports.ts";
-export * from "./run_epoch.ts";
-export * from "./run_validator_epoch.ts";
+export * from "./real_clock.ts";
+export * from "./run_step.ts";
+export * from "./run_validator.ts";
+export * from "./should_retry_model.ts";
+export * from "./step_report.ts";
+export * from "./weights_loop.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ModelConstraints } from "../checkpoint/mod.ts";
+import type { ScheduledCompetition } from "../eval/mod.ts";
 import type { ModelId, WeightsInput } from "../mechanism/mod.ts";
 
 /** One neuron, as the validator needs it. */
@@ -46,6 +47,12 @@ export interface ChainReader {
   snapshot(signal?: AbortSignal): Promise<ChainView>;
   /** The hash of a block. */
   blockHash(block: number, signal?: AbortSignal): Promise<string>;
+  /** The best block: the validator's "current block". */
+  head(signal?: AbortSignal): Promise<{ readonly block: number; readonly hash: string }>;
+  /** One hotkey's commitment now, or `undefined` when it has none. */
+  commitment(uid: number, hotkey: string, signal?: AbortSignal): Promise<CommitmentView | undefined>;
+  /** Every neuron's weights now: setter uid → `[target uid, u16]` pairs. */
+  subnetWeights(signal?: AbortSignal): Promise<ReadonlyMap<number, readonly (readonly [number, number])[]>>;
 }
 
 /** A model in the local cache, ready to score. */
@@ -84,6 +91,9 @@ export class ModelUnavailableError extends Error {
   }
 }
 
+/** A model that does not meet its competition's limits (parameters, architecture, weight norms). */
+export const CONSTRAINTS_REASON = "constraints";
+
 /** A model something still needs (garbage collection keeps it). */
 export interface ModelKeep {
   readonly hotkey?: string | undefined;
@@ -110,6 +120,14 @@ export interface ModelStore {
   fetch(request: MinerModelRequest, options: { maxBytes: number; signal?: AbortSignal | undefined }): Promise<
     StoredModel
   >;
+  /** The cached snapshot of a model, without touching the hub; `undefined` when it is not (completely) cached. */
+  locate(modelId: ModelId, signal?: AbortSignal): Promise<StoredModel | undefined>;
+  /**
+   * Checks a fetched model against its competition's limits.
+   *
+   * @throws {ModelUnavailableError} with reason {@linkcode CONSTRAINTS_REASON} when it fails them
+   */
+  check(model: StoredModel, constraints: ModelConstraints, signal?: AbortSignal): Promise<void>;
   /** Keeps garbage collection away from a model while it is scored. */
   hold(dir: string): Promise<AsyncDisposable>;
   /** Deletes cached models nothing keeps (after a grace period); `dryRun` only counts them. */
@@ -162,6 +180,45 @@ export type WeightsOutcome =
 export interface WeightSetter {
   /** One attempt. Failures are outcomes, not throws. */
   setWeights(weights: WeightsInput, signal?: AbortSignal): Promise<WeightsOutcome>;
+}
+
+/** One evaluation task of a sync block's data. */
+export interface EvalDataTask {
+  readonly name: string;
+  /** The task's weight in the competition. */
+  readonly weight: number;
+  /** Samples that loaded (0 when the task failed). */
+  readonly samples: number;
+  /** Why the task has no data. */
+  readonly error?: string | undefined;
+}
+
+/** A competition's evaluation data for one sync block. */
+export interface EvalData {
+  readonly competitionId: number;
+  readonly syncBlock: number;
+  /** The sync block's hash (`0x…`), the seed's source. */
+  readonly blockHash: string;
+  /** The seed, as a decimal string. */
+  readonly seed: string;
+  readonly tasks: readonly EvalDataTask[];
+  /** The samples of every task that loaded, in order (the scorer's JSON Lines); undefined when none loaded. */
+  readonly samplesFile: string | undefined;
+  /** The task of each line of `samplesFile`. */
+  readonly sampleTasks: readonly string[];
+  /** Whether the data came from the cache (drawn before, by this process or another). */
+  readonly cached: boolean;
+}
+
+/** Draws (or finds cached) a competition's evaluation data. */
+export interface DataSource {
+  /**
+   * The data of a sync block.
+   *
+   * @throws for the validator's own failures (block hash unreadable, tokenizer unavailable, disk): never a
+   *   miner's score. A dataset that fails to load is a task with an `error`, not a throw.
+   */
+  prepare(competition: ScheduledCompetition, syncBlock: number, signal?: AbortSignal): Promise<EvalData>;
 }
 
 /** Time, injectable so that cadences run in milliseconds in tests. */

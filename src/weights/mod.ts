@@ -1,8 +1,9 @@
 /**
  * Weight setting: `setWeights` (a receipt) / `setWeightsOrThrow`, the dry-run
- * `planWeights` and its pre-checks, the cadence loop `startWeightsLoop`, the
- * typed errors, the drand timelock pieces, and the writer's connection and
- * hotkey. It submits through the chain adapter's single submission path.
+ * `planWeights` and its pre-checks, the typed errors, the drand timelock
+ * pieces, and the writer's connection and hotkey. It submits through the
+ * chain adapter's single submission path. (The validator's hourly cadence is
+ * `startWeightsLoop` in `src/validator/`, over the `WeightSetter` port.)
  *
  * @module
  */
@@ -16,5 +17,4 @@ export * from "./set_weights.ts";
 export * from "./timelock_encrypt.ts";
 export * from "./timelock_payload.ts";
 export * from "./timelock_round.ts";
-export * from "./weights_loop.ts";
 export * from "./weights_signer.ts";

@@ -2,12 +2,23 @@
  * The {@linkcode ModelStore} port over the hub stage: fetch with every cheap
  * check first and the secure hash required, holds, garbage collection. A
  * miner's model problem becomes a {@linkcode ModelUnavailableError}; the
- * validator's own failures (disk, permissions) pass through unchanged.
+ * validator's own failures (disk, permissions) pass through unchanged. The
+ * competition limits (parameters, architecture, weight norms) are checked on
+ * safetensors checkpoints, the layout miners publish; an ONNX export (a
+ * subvalid layout of the local hub's fixtures) has no such checks.
  *
  * @module
  */
+import {
+  checkModelConstraints,
+  hasSafetensorsCheckpoint,
+  ModelCheckError,
+  ModelFormatError,
+  openCheckpoint,
+  UnsupportedModelError,
+} from "../../checkpoint/mod.ts";
 import { collectGarbage, fetchModel, holdModel, MinerModelError } from "../../hub/mod.ts";
-import { type ModelStore, ModelUnavailableError } from "../ports.ts";
+import { CONSTRAINTS_REASON, type ModelStore, ModelUnavailableError } from "../ports.ts";
 
 /** Options of {@linkcode liveModelStore}. */
 export interface LiveModelStoreOptions {
@@ -45,6 +56,28 @@ export function liveModelStore(options: LiveModelStoreOptions): ModelStore {
       } catch (error) {
         if (error instanceof MinerModelError) {
           throw new ModelUnavailableError(error.message, error.reason, error.permanent, { cause: error });
+        }
+        throw error;
+      }
+    },
+    async locate(modelId, signal) {
+      try {
+        const model = await fetchModel(modelId, { modelDir: options.modelDir, offline: true, progress: false, signal });
+        return { dir: model.dir, commit: model.commit, bytes: model.bytes };
+      } catch (error) {
+        if (error instanceof MinerModelError) return undefined;
+        throw error;
+      }
+    },
+    async check(model, constraints, signal) {
+      if (!await hasSafetensorsCheckpoint(model.dir)) return;
+      try {
+        await checkModelConstraints(await openCheckpoint(model.dir), constraints, signal ? { signal } : {});
+      } catch (error) {
+        if (
+          error instanceof ModelCheckError || error instanceof ModelFormatError || error instanceof UnsupportedModelError
+        ) {
+          throw new ModelUnavailableError(error.message, CONSTRAINTS_REASON, true, { cause: error });
         }
         throw error;
       }

@@ -5,7 +5,9 @@
  *
  * @module
  */
+export * from "./cached_chain_reader.ts";
 export * from "./live_chain_reader.ts";
+export * from "./live_data_source.ts";
 export * from "./live_model_store.ts";
 export * from "./live_scorer.ts";
 export * from "./live_weight_setter.ts";

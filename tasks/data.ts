@@ -1,0 +1,179 @@
+#!/usr/bin/env -S deno run -P=data
+/**
+ * The evaluation data of one sync block, drawn exactly as the subnet's
+ * validators draw it: the seed from the sync block's hash, CPython's
+ * `random`, the datasets-server pages, the competition's tokenizer. Cached
+ * per competition, block hash and tokenizer, so the validator and this task
+ * share one draw. Progress on stderr; the result on stdout.
+ *
+ * ```sh
+ * deno task data --block-hash 0x… [--competition 4] [--json] [--out samples.jsonl]
+ * deno task data --block 5400000 --subtensor.network finney --json
+ * ```
+ *
+ * @module
+ */
+import { connectChain, readBlockHash } from "../src/chain/mod.ts";
+import { printOut, runTask } from "../src/cli/mod.ts";
+import { defineTask } from "../src/config/mod.ts";
+import { ConfigError, ExitCode } from "../src/errors/mod.ts";
+import {
+  competitionAt,
+  competitionsAt,
+  DEMO_SCHEDULE,
+  prepareEvalData,
+  type PreparedEvalData,
+  samplesJsonLines,
+  SN37_SCHEDULE,
+  syncBlock,
+} from "../src/eval/mod.ts";
+import { loadCompetitionTokenizer } from "../src/hub/mod.ts";
+import { formatTable } from "../src/log/mod.ts";
+
+/** The data task. */
+export const spec = defineTask({
+  name: "data",
+  summary: "The evaluation data of a sync block, drawn exactly as the subnet's validators draw it",
+  usage: "deno task data (--block N | --block-hash 0x…) [flags]",
+  description: "--block N computes the sync block of N and reads its hash from the chain; --block-hash needs\n" +
+    "no chain. The datasets server is --hub.datasets_url (the local hub serves it too).",
+  groups: ["subtensor", "validator", "hub", "logging"],
+  flags: {
+    competition: {
+      kind: "integer",
+      description: "The competition (default: the one active at the block)",
+      min: 0,
+      valueName: "<id>",
+    },
+    block: { kind: "integer", description: "Any block: its sync block's data is drawn", min: 0, valueName: "N" },
+    "block-hash": { kind: "string", description: "The sync block's hash (no chain needed)", valueName: "0x…" },
+    "validator.schedule": {
+      kind: "string",
+      description: "Competition schedule: sn37 or local (the demo competition)",
+      choices: ["sn37", "local"],
+      default: "sn37",
+    },
+    "validator.sync_cadence": { kind: "integer", description: "Blocks between sync blocks", default: 360, min: 1 },
+    "validator.sync_genesis": { kind: "integer", description: "The first sync block", default: 3_138_611, min: 0 },
+    out: { kind: "path", description: "Also write the samples as JSON Lines (the scorer's format)", valueName: "<file>" },
+    json: { kind: "boolean", description: "Print one JSON object on stdout" },
+  },
+  examples: [
+    "deno task data --block-hash 0x1111111111111111111111111111111111111111111111111111111111111111 --json",
+    "deno task data --block 5400000 --subtensor.network archive --out samples.jsonl",
+  ],
+});
+
+/** The `--json` shape: exactly the issue's, the samples' messages left out. */
+function toJson(data: PreparedEvalData): unknown {
+  return {
+    competition: data.competition,
+    sync_block: data.sync_block,
+    block_hash: data.block_hash,
+    seed: data.seed,
+    tasks: data.tasks.map((task) => ({
+      name: task.name,
+      dataset: task.dataset,
+      weight: task.weight,
+      pages: task.pages,
+      requests: task.requests,
+      ...(task.error === undefined
+        ? {
+          samples: task.samples.map(({ context_text, reference_text, context_ids, reference_ids }) => ({
+            context_text,
+            reference_text,
+            context_ids,
+            reference_ids,
+          })),
+        }
+        : { error: `${task.error.kind}: ${task.error.message}` }),
+    })),
+  };
+}
+
+/** Draws (or reads the cached) data and returns the exit code. */
+export function main(args: readonly string[] = Deno.args): Promise<number> {
+  return runTask(spec, args, async (config, { signal, log }) => {
+    const { flags } = config;
+    if ((flags.block === undefined) === (flags["block-hash"] === undefined)) {
+      throw new ConfigError("Give exactly one of --block N and --block-hash 0x…");
+    }
+    const hash = flags["block-hash"];
+    if (hash !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+      throw new ConfigError(`Bad --block-hash "${hash}": expected 0x and 64 hex digits`);
+    }
+    const schedule = flags["validator.schedule"] === "local" ? DEMO_SCHEDULE : SN37_SCHEDULE;
+    const sync = { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] };
+    let blockHash = hash;
+    let sync_block: number | undefined;
+    let scheduleBlock: number;
+    if (flags.block !== undefined) {
+      if (config.offline) throw new ConfigError("--block reads the chain: give --block-hash offline");
+      sync_block = syncBlock(flags.block, sync);
+      await using client = await connectChain(config.subtensor.chainEndpoint, { signal });
+      blockHash = await readBlockHash(client, sync_block, { signal });
+      scheduleBlock = flags.block;
+    } else {
+      // Only the hash is known: the schedule's latest entry decides the competition.
+      scheduleBlock = schedule.at(-1)!.startBlock;
+    }
+    const competition = flags.competition === undefined
+      ? competitionsAt(scheduleBlock, { schedule })[0]!
+      : competitionAt(flags.competition, scheduleBlock, { schedule });
+    if (competition === undefined) {
+      throw new ConfigError(
+        `Competition ${flags.competition} is not scheduled at block ${scheduleBlock}: scheduled are ${
+          competitionsAt(scheduleBlock, { schedule }).map((c) => c.id).join(", ")
+        }`,
+      );
+    }
+    const repo = competition.constraints.tokenizer;
+    const tokenizer = repo === undefined ? undefined : await loadCompetitionTokenizer(repo, {
+      modelDir: config.validator.modelDir,
+      hubUrl: config.hub.url,
+      token: config.hub.token,
+      offline: config.hub.offline,
+      signal,
+    });
+    const files = await prepareEvalData(competition, { blockHash: blockHash!, syncBlock: sync_block }, {
+      cacheDir: config.validator.dataDir,
+      encoder: tokenizer === undefined
+        ? undefined
+        : { key: `${tokenizer.repo}@${tokenizer.commit}`, encodeSample: (s) => tokenizer.encodeSample(s) },
+      cacheOnly: config.hub.offline,
+      baseUrl: config.hub.datasetsUrl,
+      signal,
+    });
+    log.info(`${files.cached ? "Read cached" : "Drew"} the data of competition ${competition.id}`, {
+      blockHash: files.data.block_hash,
+      samples: files.sampleTasks.length,
+    });
+    if (flags.out !== undefined) {
+      await Deno.writeTextFile(flags.out, files.samplesFile === undefined ? "" : samplesJsonLines(files.data));
+      log.info(`Wrote ${files.sampleTasks.length} samples to ${flags.out}`);
+    }
+    if (flags.json) {
+      printOut(JSON.stringify(toJson(files.data)));
+    } else {
+      printOut(
+        `Competition ${files.data.competition}, block hash ${files.data.block_hash}, seed ${files.data.seed}\n` +
+          formatTable(files.data.tasks, [
+            { header: "task", value: (t) => t.name },
+            { header: "dataset", value: (t) => t.dataset },
+            { header: "weight", value: (t) => String(t.weight), align: "right" },
+            { header: "pages", value: (t) => String(t.pages.length), align: "right" },
+            { header: "requests", value: (t) => String(t.requests.length), align: "right" },
+            { header: "samples", value: (t) => String(t.samples.length), align: "right" },
+            { header: "error", value: (t) => t.error === undefined ? "" : `${t.error.kind}: ${t.error.message}` },
+          ]),
+      );
+    }
+    if (files.samplesFile === undefined) {
+      log.error("No dataset loaded: a validator would skip this step");
+      return ExitCode.Hub;
+    }
+    return ExitCode.Ok;
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());
