@@ -75,7 +75,11 @@ export const spec = defineTask({
       kind: "duration",
       description: "Time per block, to wait for the next sync block",
       default: 12_000,
-      min: 1,
+      min: 0.001,
+    },
+    "validator.fast_cadences": {
+      kind: "boolean",
+      description: "Compress the reference's cadences (minutes to fractions of a second) for a local chain or tests",
     },
     json: { kind: "boolean", description: "Print each step report as one JSON line on stdout" },
   },
@@ -88,6 +92,17 @@ export const spec = defineTask({
 
 const SCHEDULES: Record<string, CompetitionSchedule> = { sn37: SN37_SCHEDULE, local: DEMO_SCHEDULE };
 
+/** The reference's cadences compressed for a local chain: minutes become fractions of a second. */
+const FAST_CADENCES = {
+  idleMs: 200,
+  failedStepMs: 500,
+  resyncMs: 5_000,
+  gcDelayMs: 5_000,
+  gcEveryMs: 2_000,
+  weightsPollMs: 100,
+};
+const FAST_UPDATER = { startDelayMs: 0, recheckMs: 2_000, slotWaitMs: 200, topScanMs: 10_000, errorBackoffMs: 1_000 };
+
 /** Runs the validator and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
@@ -99,9 +114,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const hotkey = dryRun ? undefined : await loadHotkey(config.wallet);
 
     // The reader's and the weight setter's connections are separate.
-    await using reader = config.offline
-      ? undefined
-      : await connectChain(config.subtensor.chainEndpoint, { signal });
+    await using reader = config.offline ? undefined : await connectChain(config.subtensor.chainEndpoint, { signal });
     await using writer = hotkey === undefined
       ? undefined
       : await connectChain(config.subtensor.chainEndpoint, { signal });
@@ -154,13 +167,18 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       schedule: SCHEDULES[flags["validator.schedule"]]!,
       sync: { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] },
       blockTimeMs: flags["validator.block_time"],
-      cadences: { weightsRetryMs: validator.weightsRetryMs, weightsIntervalMs: validator.weightsIntervalMs },
+      cadences: flags["validator.fast_cadences"]
+        ? { ...FAST_CADENCES, weightsRetryMs: 200, weightsIntervalMs: 1_000 }
+        : { weightsRetryMs: validator.weightsRetryMs, weightsIntervalMs: validator.weightsIntervalMs },
+      updaterLimits: flags["validator.fast_cadences"] ? FAST_UPDATER : undefined,
       updater: !config.offline,
       gc: !config.offline,
       offline: config.offline,
       alwaysKeep: () => [...data.tokenizers.values()].map((t) => ({ repo: t.repo, commit: t.commit })),
     }, {
       steps: flags["validator.steps"],
+      // A bounded run (cron, tests) ends with the failure's exit code; a daemon logs it and tries again.
+      stopOnFailure: flags["validator.steps"] !== undefined,
       signal,
       onStep: (outcome) => {
         if (flags.json && outcome.kind === "ran") printOut(JSON.stringify(outcome.report));

@@ -21,8 +21,8 @@ import {
   competitionAt,
   competitionsAt,
   DEMO_SCHEDULE,
-  prepareEvalData,
   type PreparedEvalData,
+  prepareEvalData,
   samplesJsonLines,
   SN37_SCHEDULE,
   syncBlock,
@@ -55,7 +55,11 @@ export const spec = defineTask({
     },
     "validator.sync_cadence": { kind: "integer", description: "Blocks between sync blocks", default: 360, min: 1 },
     "validator.sync_genesis": { kind: "integer", description: "The first sync block", default: 3_138_611, min: 0 },
-    out: { kind: "path", description: "Also write the samples as JSON Lines (the scorer's format)", valueName: "<file>" },
+    out: {
+      kind: "path",
+      description: "Also write the samples as JSON Lines (the scorer's format)",
+      valueName: "<file>",
+    },
     json: { kind: "boolean", description: "Print one JSON object on stdout" },
   },
   examples: [

@@ -14,7 +14,11 @@ import { NETUID, storedWeights, waitFor, weightsFixture } from "./weights_fixtur
 Deno.test("the weights loop with the live setter: retries a rate-limited attempt, then succeeds and waits the interval", async () => {
   await using f = await weightsFixture({ weightsRateLimit: 5 });
   // Weights were set at block 1; the limit allows the next at block 6.
-  const first = await setWeights({ uids: [2], weights: [1] }, { client: f.client, signer: f.validator, netuid: NETUID });
+  const first = await setWeights({ uids: [2], weights: [1] }, {
+    client: f.client,
+    signer: f.validator,
+    netuid: NETUID,
+  });
   assert.equal(first.success, true);
   const receipts: WeightsReceipt[] = [];
   const loop = startWeightsLoop({

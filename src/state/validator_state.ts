@@ -161,7 +161,8 @@ export class ValidatorState implements Disposable {
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         throw new StateError(`Cannot read the validator state: "${path}" does not exist`, {
-          hint: "Point --validator.state_dir at the directory `deno task validate` uses (default <model_dir>/../subvalid-state)",
+          hint:
+            "Point --validator.state_dir at the directory `deno task validate` uses (default <model_dir>/../subvalid-state)",
         });
       }
       throw error;
@@ -397,7 +398,11 @@ export class ValidatorState implements Disposable {
   commitStep(changes: StepChanges): void {
     this.transaction(() => {
       const { competitionId } = changes;
-      this.#run("INSERT OR REPLACE INTO ema (competition_id, weights) VALUES (?, ?)", competitionId, toBlob(changes.ema));
+      this.#run(
+        "INSERT OR REPLACE INTO ema (competition_id, weights) VALUES (?, ?)",
+        competitionId,
+        toBlob(changes.ema),
+      );
       for (const [id, weights] of changes.otherEma ?? []) {
         this.#run("UPDATE ema SET weights = ? WHERE competition_id = ?", toBlob(weights), id);
       }
@@ -411,7 +416,11 @@ export class ValidatorState implements Disposable {
       for (const { hotkey, result } of changes.results) this.#recordEvaluation(hotkey, competitionId, result);
       this.#run("DELETE FROM queues WHERE competition_id = ? AND kind = 'current'", competitionId);
       for (const uid of changes.kept) {
-        this.#run("INSERT OR IGNORE INTO queues (competition_id, uid, kind) VALUES (?, ?, 'current')", competitionId, uid);
+        this.#run(
+          "INSERT OR IGNORE INTO queues (competition_id, uid, kind) VALUES (?, ?, 'current')",
+          competitionId,
+          uid,
+        );
       }
       this.#run(
         "INSERT OR REPLACE INTO last_run (competition_id, sync_block) VALUES (?, ?)",
@@ -447,7 +456,10 @@ export class ValidatorState implements Disposable {
 
   /** The last `limit` step reports, oldest first. */
   reports(limit = 50): Record<string, unknown>[] {
-    return this.#all("SELECT report FROM (SELECT step, report FROM step_reports ORDER BY step DESC LIMIT ?) ORDER BY step", limit)
+    return this.#all(
+      "SELECT report FROM (SELECT step, report FROM step_reports ORDER BY step DESC LIMIT ?) ORDER BY step",
+      limit,
+    )
       .map((row) => JSON.parse(String(row.report)));
   }
 

@@ -13,7 +13,7 @@
  * @module
  */
 import { constraintsFor } from "../checkpoint/mod.ts";
-import { type CompetitionSchedule, competitionAt, competitionsAt } from "../eval/mod.ts";
+import { competitionAt, competitionsAt, type CompetitionSchedule } from "../eval/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
 import { sameModel, type ValidatorState } from "../state/mod.ts";
 import type { MinerIterator } from "./miner_iterator.ts";
@@ -158,7 +158,8 @@ function queuedCount(state: ValidatorState): { pending: number; current: number 
 
 function isQueued(state: ValidatorState, competitionId: number, uid: number): boolean {
   const queues = state.queues();
-  return (queues.pending.get(competitionId)?.has(uid) ?? false) || (queues.current.get(competitionId)?.has(uid) ?? false);
+  return (queues.pending.get(competitionId)?.has(uid) ?? false) ||
+    (queues.current.get(competitionId)?.has(uid) ?? false);
 }
 
 /** Records a misconfigured miner as the reference does: an infinite score under no competition. */
@@ -209,7 +210,9 @@ export async function queueTopModels(ctx: UpdaterContext, signal?: AbortSignal):
     if (last !== undefined && currentBlock - last < limits.topRetryBlocks) continue;
     try {
       const commitment = await ctx.chain.commitment(uid, hotkey, signal);
-      if (commitment !== undefined && "modelId" in commitment && !active.has(commitment.modelId.competitionId)) continue;
+      if (commitment !== undefined && "modelId" in commitment && !active.has(commitment.modelId.competitionId)) {
+        continue;
+      }
       if (!await syncModel(ctx, { uid, hotkey, currentBlock, force: true }, signal)) continue;
       const tracked = ctx.state.model(hotkey);
       if (tracked !== undefined && active.has(tracked.modelId.competitionId)) {
@@ -242,7 +245,9 @@ export async function checkNextUid(
   const since = lastChecked.get(uid);
   if (since !== undefined && ctx.clock.now() - since < limits.recheckMs) {
     const wait = limits.recheckMs - (ctx.clock.now() - since);
-    log.trace(`Every uid was checked in the last ${limits.recheckMs / 60_000} min; waiting ${Math.round(wait / 1000)} s`);
+    log.trace(
+      `Every uid was checked in the last ${limits.recheckMs / 60_000} min; waiting ${Math.round(wait / 1000)} s`,
+    );
     await ctx.clock.sleep(wait, signal);
   }
   lastChecked.set(uid, ctx.clock.now());

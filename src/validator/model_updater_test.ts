@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type CompetitionSchedule, SN37_SCHEDULE } from "../eval/mod.ts";
 import { ValidatorState } from "../state/mod.ts";
-import { FakeChain, FakeClock, FakeModelStore } from "./_fakes.ts";
+import { FakeChain, FakeClock, FakeModelStore } from "./fakes.ts";
 import { MinerIterator } from "./miner_iterator.ts";
 import {
   checkNextUid,
@@ -50,7 +50,10 @@ const sync = (ctx: UpdaterContext, uid: number, force = false) =>
 
 Deno.test("syncModel() checks in the reference's order: commitment, competition at the commit block, delay, change", async () => {
   await using s = await setup();
-  await assert.rejects(sync(s.ctx, 1), (e: unknown) => e instanceof MinerMisconfiguredError && /No valid metadata/.test(e.message));
+  await assert.rejects(
+    sync(s.ctx, 1),
+    (e: unknown) => e instanceof MinerMisconfiguredError && /No valid metadata/.test(e.message),
+  );
   s.chain.commitGarbage(1);
   await assert.rejects(sync(s.ctx, 1), /Bad commitment/);
   s.chain.commit(1, { competitionId: 4 }, 50); // before the schedule's first entry
@@ -140,7 +143,12 @@ Deno.test("a model that beat the winner but not its epsilon is forced again once
 Deno.test("shouldRetryModel() follows the reference's rules", () => {
   const decay = { start: 0.05, end: 0.01, blocks: 100 };
   assert.equal(shouldRetryModel(decay, 1000, []), true);
-  const r = (score: number, winningScore: number, winningBlock = 900) => ({ block: 950, score, winningBlock, winningScore });
+  const r = (score: number, winningScore: number, winningBlock = 900) => ({
+    block: 950,
+    score,
+    winningBlock,
+    winningScore,
+  });
   assert.equal(shouldRetryModel(decay, 1000, [r(1.1, 1.0)]), false, "worse than the winner");
   assert.equal(shouldRetryModel(decay, 1000, [r(0.985, 1.0)]), true, "beats 1.0 × 0.99 after the decay");
   assert.equal(shouldRetryModel(decay, 910, [r(0.98, 1.0)]), false, "not yet: 1.0 × (1 − 0.046)");
@@ -150,9 +158,17 @@ Deno.test("shouldRetryModel() follows the reference's rules", () => {
 });
 
 Deno.test("topMiners() takes uids holding 1 % of a staked validator's weights", () => {
-  const metagraph = { hotkeys: ["a", "b", "c", "d"], stakes: [200_000, 50_000, 0, 0], validatorPermits: [true, true, false, false] };
+  const metagraph = {
+    hotkeys: ["a", "b", "c", "d"],
+    stakes: [200_000, 50_000, 0, 0],
+    validatorPermits: [true, true, false, false],
+  };
   const weights = new Map([[0, [[2, 990], [3, 9]] as [number, number][]], [1, [[3, 1000]] as [number, number][]]]);
-  assert.deepEqual([...topMiners(metagraph, weights)], [2], "uid 3 is under 1 % of uid 0's, and uid 1 has too little stake");
+  assert.deepEqual(
+    [...topMiners(metagraph, weights)],
+    [2],
+    "uid 3 is under 1 % of uid 0's, and uid 1 has too little stake",
+  );
 });
 
 Deno.test("the updater caps the queue at 16, and the top-model scan bypasses the cap", async () => {

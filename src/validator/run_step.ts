@@ -11,9 +11,9 @@
  * @module
  */
 import {
-  type CompetitionSchedule,
-  competitionsAt,
   combineScores,
+  competitionsAt,
+  type CompetitionSchedule,
   nextSyncBlock,
   type ScheduledCompetition,
   syncBlock,
@@ -142,7 +142,9 @@ export async function runStep(ctx: StepContext, globalStep: number, signal?: Abo
   const dataStarted = performance.now();
   const data = await ctx.data.prepare(competition, sync, signal);
   const dataSeconds = (performance.now() - dataStarted) / 1000;
-  const loaded = competition.evalTasks.filter((task) => (data.tasks.find((t) => t.name === task.name)?.samples ?? 0) > 0);
+  const loaded = competition.evalTasks.filter((task) =>
+    (data.tasks.find((t) => t.name === task.name)?.samples ?? 0) > 0
+  );
   if (loaded.length === 0 || data.samplesFile === undefined) {
     log.error(`No dataset of competition ${competition.id} loaded for sync block ${sync}: step skipped`, {
       errors: data.tasks.map((t) => `${t.name}: ${t.error ?? "no samples"}`).join("; "),
@@ -263,7 +265,9 @@ async function scoreUid(
   if (hotkey === undefined) return failed(`uid ${uid} is not in the metagraph`);
   const tracked = ctx.state.model(hotkey);
   if (tracked === undefined || tracked.modelId.competitionId !== competition.id) {
-    return failed(tracked === undefined ? "no model tracked" : `the model is for competition ${tracked.modelId.competitionId}`);
+    return failed(
+      tracked === undefined ? "no model tracked" : `the model is for competition ${tracked.modelId.competitionId}`,
+    );
   }
   const id = tracked.modelId;
   const described = { ...base, model: `${id.namespace}/${id.name}@${id.commit}`, commit_block: tracked.block };

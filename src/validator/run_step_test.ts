@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type CompetitionSchedule, SN37_SCHEDULE } from "../eval/mod.ts";
 import { roundToBfloat16 } from "../mechanism/mod.ts";
 import { ValidatorState } from "../state/mod.ts";
-import { FakeChain, FakeClock, FakeDataSource, FakeModelStore, FakeScorer } from "./_fakes.ts";
+import { FakeChain, FakeClock, FakeDataSource, FakeModelStore, FakeScorer } from "./fakes.ts";
 import { runStep, type StepContext, type StepOutcome } from "./run_step.ts";
 
 const COMP4 = SN37_SCHEDULE.at(-1)!.competitions[0]!;
@@ -208,7 +208,7 @@ Deno.test("validator-side failures abandon the step with nothing recorded; no da
   await using s = await setup(2);
   await miner(s, 1, 500, 1.0);
   await miner(s, 2, 500, 2.0);
-  s.data.failWith = new Error("Cannot load the competition tokenizer \"Xenova/gpt-4\": hub unreachable");
+  s.data.failWith = new Error('Cannot load the competition tokenizer "Xenova/gpt-4": hub unreachable');
   await assert.rejects(runStep(s.ctx, 0), /competition tokenizer/);
   s.data.failWith = undefined;
   s.scorer.failWith = new Error("Cannot use CUDA device 0: libcublasLt.so.13 is missing");

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ExitCode, SubvalidError } from "../errors/mod.ts";
 import { competitionsAt, type CompetitionSchedule, type SyncBlockOptions } from "../eval/mod.ts";
 import { getLog, type Log } from "../log/mod.ts";
 import type { WeightsInput } from "../mechanism/mod.ts";
@@ -33,6 +34,11 @@ import type {
 import { NothingToEvaluateError, runStep, startupWeights, type StepOutcome } from "./run_step.ts";
 import { formatStepReport, writeReportFile } from "./step_report.ts";
 import { startWeightsLoop } from "./weights_loop.ts";
+
+/** No dataset of a competition loaded: a bounded run ends with this. */
+export class DataUnavailableError extends SubvalidError {
+  override readonly exitCode = ExitCode.Hub;
+}
 
 /** The validator's cadences (the reference's values by default). */
 export interface ValidatorCadences {
@@ -100,6 +106,12 @@ export interface ValidatorContext {
 export interface RunValidatorOptions {
   /** Stop after this many recorded steps. @default never (until `signal`) */
   steps?: number | undefined;
+  /**
+   * End the run (rejecting with the error) at the first step abandoned for a failure of the validator's own
+   * side, instead of logging it and trying again after a pause: for bounded runs (cron, tests), where an
+   * operator wants the exit code. @default false
+   */
+  stopOnFailure?: boolean | undefined;
   /** Stops everything: the model being scored is abandoned (its worker killed). */
   signal: AbortSignal;
   /** Called after every step attempt; the next step waits for a returned promise (the demo's hook between steps). */
@@ -236,6 +248,12 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
     },
   }, signal);
 
+  // A report a killed process recorded but never wrote to its file is written now.
+  for (const report of ctx.state.reports(5)) {
+    const file = `${ctx.state.dir}/reports/${report.step}.json`;
+    if (!await Deno.stat(file).then(() => true, () => false)) await writeReportFile(`${ctx.state.dir}/reports`, report);
+  }
+
   let steps = 0;
   let attempts = 0;
   try {
@@ -244,22 +262,26 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
       attempts++;
       let outcome: StepOutcome | undefined;
       try {
-        outcome = await runStep({
-          chain: ctx.chain,
-          data: ctx.data,
-          scorer: ctx.scorer,
-          models: ctx.models,
-          clock: ctx.clock,
-          state: ctx.state,
-          schedule: ctx.schedule,
-          sync: ctx.sync,
-          blockTimeMs: ctx.blockTimeMs,
-          metagraph: () => metagraph,
-          offline: ctx.offline,
-        }, globalStep, AbortSignal.any([signal, AbortSignal.timeout(cadences.stepDeadlineMs)]));
+        outcome = await runStep(
+          {
+            chain: ctx.chain,
+            data: ctx.data,
+            scorer: ctx.scorer,
+            models: ctx.models,
+            clock: ctx.clock,
+            state: ctx.state,
+            schedule: ctx.schedule,
+            sync: ctx.sync,
+            blockTimeMs: ctx.blockTimeMs,
+            metagraph: () => metagraph,
+            offline: ctx.offline,
+          },
+          globalStep,
+          AbortSignal.any([signal, AbortSignal.timeout(cadences.stepDeadlineMs)]),
+        );
       } catch (error) {
         if (options.signal.aborted) break;
-        if (error instanceof NothingToEvaluateError) throw error;
+        if (error instanceof NothingToEvaluateError || options.stopOnFailure) throw error;
         const message = error instanceof DOMException && error.name === "TimeoutError"
           ? `the step ran past its ${Math.round(cadences.stepDeadlineMs / 60_000)}-minute deadline`
           : (error as Error)?.message ?? String(error);
@@ -280,7 +302,13 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
         await options.onStep?.(outcome);
       } else if (outcome.kind === "no-data") {
         await options.onStep?.(outcome);
-        ctx.state.recordError("data", `no dataset loaded for competition ${outcome.competitionId} at sync block ${outcome.syncBlock}`);
+        const message = `no dataset of competition ${outcome.competitionId} loaded at sync block ${outcome.syncBlock}`;
+        ctx.state.recordError("data", message);
+        if (options.stopOnFailure) {
+          throw new DataUnavailableError(`Step abandoned, nothing recorded: ${message}`, {
+            hint: "The datasets server failed (see the WARNING lines above); check --hub.datasets_url, or retry later",
+          });
+        }
         await ctx.clock.sleep(cadences.failedStepMs, signal);
       } else {
         await options.onStep?.(outcome);

@@ -39,7 +39,12 @@ export interface StepReport {
   readonly block_hash: string;
   /** The seed, as a decimal string. */
   readonly seed: string;
-  readonly tasks: readonly { readonly name: string; readonly weight: number; readonly samples: number; readonly error?: string }[];
+  readonly tasks: readonly {
+    readonly name: string;
+    readonly weight: number;
+    readonly samples: number;
+    readonly error?: string;
+  }[];
   readonly uids: readonly StepUidReport[];
   readonly top_uid: number;
   /** The competition's moving average after the step, one float per uid. */
@@ -49,7 +54,11 @@ export interface StepReport {
   /** The uids kept queued for the competition's next step. */
   readonly kept_uids: readonly number[];
   /** Seconds: drawing the data, scoring each uid, the whole step. */
-  readonly durations: { readonly data: number; readonly scoring: Readonly<Record<string, number>>; readonly total: number };
+  readonly durations: {
+    readonly data: number;
+    readonly scoring: Readonly<Record<string, number>>;
+    readonly total: number;
+  };
   /** Whether the data came from the per-sync-block cache. */
   readonly data_cached: boolean;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { WeightsInput } from "../mechanism/mod.ts";
-import { FakeClock, FakeWeightSetter } from "./_fakes.ts";
+import { FakeClock, FakeWeightSetter } from "./fakes.ts";
 import { startWeightsLoop } from "./weights_loop.ts";
 
 const settle = async () => {
@@ -52,7 +52,9 @@ Deno.test("the weights loop turns a crashed attempt into a failure and keeps goi
     setter: {
       setWeights: () => {
         calls++;
-        return calls === 1 ? Promise.reject(new Error("socket closed")) : Promise.resolve({ success: true, block: 9, uids: [1] });
+        return calls === 1
+          ? Promise.reject(new Error("socket closed"))
+          : Promise.resolve({ success: true, block: 9, uids: [1] });
       },
     },
     clock,

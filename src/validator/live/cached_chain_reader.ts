@@ -24,12 +24,20 @@ export function recordingChainReader(inner: ChainReader, state: ValidatorState):
     ...inner,
     async snapshot(signal) {
       const view = await inner.snapshot(signal);
-      state.setMeta(SNAPSHOT_KEY, JSON.stringify({
-        block: view.block,
-        blockHash: view.blockHash,
-        neurons: view.neurons.map(({ uid, hotkey, stake, validatorPermit }) => ({ uid, hotkey, stake, validatorPermit })),
-        commitments: view.commitments,
-      }));
+      state.setMeta(
+        SNAPSHOT_KEY,
+        JSON.stringify({
+          block: view.block,
+          blockHash: view.blockHash,
+          neurons: view.neurons.map(({ uid, hotkey, stake, validatorPermit }) => ({
+            uid,
+            hotkey,
+            stake,
+            validatorPermit,
+          })),
+          commitments: view.commitments,
+        }),
+      );
       return view;
     },
     async blockHash(block, signal) {

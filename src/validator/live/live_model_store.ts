@@ -75,7 +75,8 @@ export function liveModelStore(options: LiveModelStoreOptions): ModelStore {
         await checkModelConstraints(await openCheckpoint(model.dir), constraints, signal ? { signal } : {});
       } catch (error) {
         if (
-          error instanceof ModelCheckError || error instanceof ModelFormatError || error instanceof UnsupportedModelError
+          error instanceof ModelCheckError || error instanceof ModelFormatError ||
+          error instanceof UnsupportedModelError
         ) {
           throw new ModelUnavailableError(error.message, CONSTRAINTS_REASON, true, { cause: error });
         }

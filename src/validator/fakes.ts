@@ -1,6 +1,6 @@
 /**
  * In-memory fakes of the validator's ports, for tests that run in
- * milliseconds: a chain whose head and commitments a test moves, a model
+ * milliseconds (not part of the public API): a chain whose head and commitments a test moves, a model
  * store over a table of models, a scorer over a table of losses, a weight
  * setter that records, and a clock that only moves when told.
  *
@@ -10,10 +10,10 @@ import type { ScheduledCompetition } from "../eval/mod.ts";
 import type { ModelId, WeightsInput } from "../mechanism/mod.ts";
 import {
   type ChainReader,
-  CONSTRAINTS_REASON,
   type ChainView,
   type Clock,
   type CommitmentView,
+  CONSTRAINTS_REASON,
   type DataSource,
   type EvalData,
   type GcSummary,
