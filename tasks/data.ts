@@ -109,13 +109,13 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const schedule = flags["validator.schedule"] === "local" ? DEMO_SCHEDULE : SN37_SCHEDULE;
     const sync = { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] };
     let blockHash = hash;
-    let sync_block: number | undefined;
+    let syncBlockNumber: number | undefined;
     let scheduleBlock: number;
     if (flags.block !== undefined) {
       if (config.offline) throw new ConfigError("--block reads the chain: give --block-hash offline");
-      sync_block = syncBlock(flags.block, sync);
+      syncBlockNumber = syncBlock(flags.block, sync);
       await using client = await connectChain(config.subtensor.chainEndpoint, { signal });
-      blockHash = await readBlockHash(client, sync_block, { signal });
+      blockHash = await readBlockHash(client, syncBlockNumber, { signal });
       scheduleBlock = flags.block;
     } else {
       // Only the hash is known: the schedule's latest entry decides the competition.
@@ -139,7 +139,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       offline: config.hub.offline,
       signal,
     });
-    const files = await prepareEvalData(competition, { blockHash: blockHash!, syncBlock: sync_block }, {
+    const files = await prepareEvalData(competition, { blockHash: blockHash!, syncBlock: syncBlockNumber }, {
       cacheDir: config.validator.dataDir,
       encoder: tokenizer === undefined
         ? undefined

@@ -51,10 +51,10 @@ async function checkState(dir: string): Promise<number> {
     for (const uid of last.kept_uids) assert.ok(current.has(uid), `kept uid ${uid} is still queued`);
   }
   // Report files: whole, equal to the database's; no temporary survives the reopen.
-  for (const entry of Deno.readDirSync(join(dir, "reports"))) {
+  for await (const entry of Deno.readDir(join(dir, "reports"))) {
     assert.ok(!entry.name.endsWith(".tmp"), `stale temporary ${entry.name}`);
     const step = Number(entry.name.replace(/\.json$/, ""));
-    assert.deepEqual(JSON.parse(Deno.readTextFileSync(join(dir, "reports", entry.name))), state.report(step));
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "reports", entry.name))), state.report(step));
   }
   return reports.length;
 }

@@ -31,11 +31,11 @@ export interface SampleEncoder {
 /** One sample, as `deno task data --json` prints it. */
 export interface PreparedSample {
   /** The rendered chat context (null without a competition tokenizer). */
-  readonly context_text: string | null;
-  readonly reference_text: string;
+  readonly "context_text": string | null;
+  readonly "reference_text": string;
   /** Token ids (null without a competition tokenizer: each model encodes with its own). */
-  readonly context_ids: number[] | null;
-  readonly reference_ids: number[] | null;
+  readonly "context_ids": number[] | null;
+  readonly "reference_ids": number[] | null;
   /** The chat messages the context is rendered from. */
   readonly messages: readonly ChatMessage[];
 }
@@ -63,15 +63,15 @@ export interface PreparedTask {
 export interface PreparedEvalData {
   readonly competition: number;
   /** The sync block, when known (null when only the hash was given). */
-  readonly sync_block: number | null;
-  readonly block_hash: string;
+  readonly "sync_block": number | null;
+  readonly "block_hash": string;
   /** The seed, as a decimal string. */
   readonly seed: string;
   /** The tokenizer the ids come from (`Xenova/gpt-4@<commit>`), or null. */
   readonly tokenizer: string | null;
   readonly tasks: readonly PreparedTask[];
   /** The reference aborts such a step (a task's last failure was an HTTP error other than 429). */
-  readonly step_aborted: boolean;
+  readonly "step_aborted": boolean;
 }
 
 /** The prepared data plus where its samples file is. */
@@ -166,12 +166,12 @@ export async function prepareEvalData(
   });
   const data: PreparedEvalData = {
     competition: competition.id,
-    sync_block: block.syncBlock ?? null,
-    block_hash: blockHash,
+    "sync_block": block.syncBlock ?? null,
+    "block_hash": blockHash,
     seed: seed.toString(),
     tokenizer: options.encoder?.key ?? null,
     tasks,
-    step_aborted: drawn.stepAborted,
+    "step_aborted": drawn.stepAborted,
   };
   const anyLoaded = tasks.some((t) => t.samples.length > 0);
   if (!anyLoaded) return { data, samplesFile: undefined, sampleTasks: [], cached: false };

@@ -115,7 +115,7 @@ Deno.test("stale temporaries of a killed process are removed at the next start; 
     await Deno.mkdir(join(dir, "reports"), { recursive: true });
     await Deno.writeTextFile(join(dir, "reports", "4.json.1234.tmp"), "{");
     using state = await ValidatorState.open(dir, { netuid: 37 });
-    assert.deepEqual([...Deno.readDirSync(join(dir, "reports"))], []);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(join(dir, "reports"))), []);
     state.recordError("step", "the datasets server answered 500");
     state.recordReceipt({ success: true, block: 12 });
     assert.equal(state.errors()[0]?.message, "the datasets server answered 500");

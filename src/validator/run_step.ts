@@ -192,9 +192,9 @@ export async function runStep(ctx: StepContext, globalStep: number, signal?: Abo
   const report: StepReport = {
     step: ctx.state.nextStep(),
     competition: competition.id,
-    current_block: currentBlock,
-    sync_block: sync,
-    block_hash: data.blockHash,
+    "current_block": currentBlock,
+    "sync_block": sync,
+    "block_hash": data.blockHash,
     seed: data.seed,
     tasks: data.tasks.map((t) => ({
       name: t.name,
@@ -208,16 +208,16 @@ export async function runStep(ctx: StepContext, globalStep: number, signal?: Abo
       win_rate: rates.get(r.uid)!,
       step_weight: step[r.uid]!,
     })),
-    top_uid: top.uid,
-    competition_weights: [...average],
-    subnet_weights: [...weights],
-    kept_uids: kept,
+    "top_uid": top.uid,
+    "competition_weights": [...average],
+    "subnet_weights": [...weights],
+    "kept_uids": kept,
     durations: {
       data: round3(dataSeconds),
       scoring,
       total: round3((performance.now() - started) / 1000),
     },
-    data_cached: data.cached,
+    "data_cached": data.cached,
   };
   ctx.state.commitStep({
     competitionId: competition.id,
@@ -251,7 +251,7 @@ async function scoreUid(
 ): Promise<{ report: Omit<StepUidReport, "wins" | "win_rate" | "step_weight">; seconds: number }> {
   const { uid, hotkey, competition, data, loaded, signal, log } = input;
   const started = performance.now();
-  const base = { uid, hotkey, model: null, commit_block: null };
+  const base = { uid, hotkey, model: null, "commit_block": null };
   const failed = (error: string) => ({
     report: {
       ...base,
@@ -270,7 +270,7 @@ async function scoreUid(
     );
   }
   const id = tracked.modelId;
-  const described = { ...base, model: `${id.namespace}/${id.name}@${id.commit}`, commit_block: tracked.block };
+  const described = { ...base, model: `${id.namespace}/${id.name}@${id.commit}`, "commit_block": tracked.block };
   const stored = await ctx.models.locate(id, signal);
   if (stored === undefined) {
     const missing = failed("the model is not in the local cache");

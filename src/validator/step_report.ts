@@ -15,17 +15,17 @@ export interface StepUidReport {
   /** `namespace/name@commit`, or null when the uid has no model in this competition. */
   readonly model: string | null;
   /** The block of the commitment (the model's age), or null. */
-  readonly commit_block: number | null;
+  readonly "commit_block": number | null;
   /** The combined score, null for infinity. */
   readonly score: number | null;
   /** Each loaded task's score: the mean of the samples' losses rounded to bf16 (null for infinity). */
-  readonly task_scores: Readonly<Record<string, number | null>>;
+  readonly "task_scores": Readonly<Record<string, number | null>>;
   /** The same means without the bf16 rounding. */
-  readonly raw_task_scores: Readonly<Record<string, number | null>>;
+  readonly "raw_task_scores": Readonly<Record<string, number | null>>;
   readonly wins: number;
-  readonly win_rate: number;
+  readonly "win_rate": number;
   /** The step's weight for the uid (1 for the step's winners). */
-  readonly step_weight: number;
+  readonly "step_weight": number;
   /** Why the score is infinite, when it is. */
   readonly error?: string;
 }
@@ -34,9 +34,9 @@ export interface StepUidReport {
 export interface StepReport {
   readonly step: number;
   readonly competition: number;
-  readonly current_block: number;
-  readonly sync_block: number;
-  readonly block_hash: string;
+  readonly "current_block": number;
+  readonly "sync_block": number;
+  readonly "block_hash": string;
   /** The seed, as a decimal string. */
   readonly seed: string;
   readonly tasks: readonly {
@@ -46,13 +46,13 @@ export interface StepReport {
     readonly error?: string;
   }[];
   readonly uids: readonly StepUidReport[];
-  readonly top_uid: number;
+  readonly "top_uid": number;
   /** The competition's moving average after the step, one float per uid. */
-  readonly competition_weights: readonly number[];
+  readonly "competition_weights": readonly number[];
   /** The subnet weights after the step (threshold applied), one float per uid. */
-  readonly subnet_weights: readonly number[];
+  readonly "subnet_weights": readonly number[];
   /** The uids kept queued for the competition's next step. */
-  readonly kept_uids: readonly number[];
+  readonly "kept_uids": readonly number[];
   /** Seconds: drawing the data, scoring each uid, the whole step. */
   readonly durations: {
     readonly data: number;
@@ -60,7 +60,7 @@ export interface StepReport {
     readonly total: number;
   };
   /** Whether the data came from the per-sync-block cache. */
-  readonly data_cached: boolean;
+  readonly "data_cached": boolean;
 }
 
 /** Writes a report to `<dir>/<step>.json` atomically (a temporary file, synced, then renamed over it). */
