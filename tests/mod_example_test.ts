@@ -30,7 +30,7 @@ async function moduleExample(): Promise<string> {
 Deno.test("mod.ts exports a curated API: named, about sixty, no tools for tests", () => {
   const names = Object.keys(api);
   assert.ok(names.length >= 40 && names.length <= 80, `${names.length} names`);
-  for (const name of ["connectChain", "fetchModel", "scoreModel", "winRates", "setWeights", "runEpoch"]) {
+  for (const name of ["connectChain", "fetchModel", "scoreModel", "winRates", "setWeights", "runValidator"]) {
     assert.ok(names.includes(name), name);
   }
   for (const name of ["startDevnet", "startHubsim", "runTask", "runDemo", "CHECKS"]) {
