@@ -15,3 +15,4 @@ export * from "./start_devnet.ts";
 export * from "./state.ts";
 export * from "./timelock.ts";
 export { epochIndex, isEpochBlock, nextEpochBlock } from "./pallets/subtensor.ts";
+export type { ReplyMangler, RpcResponse } from "./rpc.ts";

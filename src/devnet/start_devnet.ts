@@ -13,7 +13,7 @@ import { writeWallet } from "../wallet/write_keyfile.ts";
 import { type Block, DevnetChain } from "./chain.ts";
 import { buildGenesis, type DevnetNeuron, type GenesisOptions, setStake } from "./genesis.ts";
 import { SUBTENSOR } from "./pallets/context.ts";
-import { RpcMethods } from "./rpc.ts";
+import { type ReplyMangler, RpcMethods } from "./rpc.ts";
 import { loadDevnetRuntime } from "./runtime.ts";
 import { DevnetServer } from "./server.ts";
 import type { State } from "./state.ts";
@@ -62,6 +62,11 @@ export interface DevnetFaults {
    * does; an empty list restores them.
    */
   missingRuntimeApis(methods: readonly string[]): void;
+  /**
+   * Passes every JSON-RPC response through `mangle` before it is sent, as a misbehaving node would
+   * answer (wrong types, garbage bytes, errors, nothing); `undefined` answers correctly again.
+   */
+  mangleReplies(mangle: ReplyMangler | undefined): void;
 }
 
 /** A running devnet. */
@@ -217,6 +222,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       missingRuntimeApis: (methods) => {
         rpc.missingRuntimeApis.clear();
         for (const method of methods) rpc.missingRuntimeApis.add(method);
+      },
+      mangleReplies: (mangle) => {
+        rpc.mangler = mangle;
       },
     },
     close,
