@@ -11,6 +11,7 @@ export * from "./chain.ts";
 export * from "./genesis.ts";
 export * from "./metadata_patches.ts";
 export * from "./runtime.ts";
+export * from "./runtime_profiles.ts";
 export * from "./start_devnet.ts";
 export * from "./state.ts";
 export * from "./timelock.ts";

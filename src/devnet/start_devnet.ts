@@ -14,7 +14,9 @@ import { type Block, DevnetChain } from "./chain.ts";
 import { buildGenesis, type DevnetNeuron, type GenesisOptions, setStake } from "./genesis.ts";
 import { SUBTENSOR } from "./pallets/context.ts";
 import { type ReplyMangler, RpcMethods } from "./rpc.ts";
-import { loadDevnetRuntime } from "./runtime.ts";
+import type { MetadataPatch } from "./metadata_patches.ts";
+import { DevnetRuntime, loadDevnetRuntime, patchMetadata, readExtractedMetadata } from "./runtime.ts";
+import { DEFAULT_DEVNET_PROFILE, devnetProfile, type DevnetProfileName } from "./runtime_profiles.ts";
 import { DevnetServer } from "./server.ts";
 import type { State } from "./state.ts";
 
@@ -29,6 +31,10 @@ export type BlockProduction =
 
 /** Options of {@linkcode startDevnet}. */
 export interface StartDevnetOptions extends GenesisOptions {
+  /** The runtime served: its transaction extensions and commitment variants (see `DEVNET_PROFILES`). @default "head" */
+  profile?: DevnetProfileName;
+  /** Metadata patches applied after the profile's (tests model a future runtime). @default none */
+  extraPatches?: readonly MetadataPatch[];
   /** Port to listen on; 0 picks a free one. @default 0 */
   port?: number;
   /** Interface to listen on. @default "127.0.0.1" */
@@ -73,6 +79,8 @@ export interface DevnetFaults {
 export interface Devnet extends AsyncDisposable {
   /** `ws://127.0.0.1:<port>`. */
   readonly endpoint: string;
+  /** The runtime profile served. */
+  readonly profile: DevnetProfileName;
   readonly port: number;
   readonly netuid: number;
   /** Genesis block hash. */
@@ -118,7 +126,13 @@ export interface Devnet extends AsyncDisposable {
  * ```
  */
 export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
-  const runtime = loadDevnetRuntime();
+  const profile = options.profile ?? DEFAULT_DEVNET_PROFILE;
+  const runtime = options.extraPatches === undefined || options.extraPatches.length === 0
+    ? loadDevnetRuntime(profile)
+    : new DevnetRuntime(
+      patchMetadata(readExtractedMetadata(), [...devnetProfile(profile).patches, ...options.extraPatches]),
+      profile,
+    );
   const netuid = options.netuid ?? 37;
   const genesis = await buildGenesis(runtime, options);
   const chainOptions: ConstructorParameters<typeof DevnetChain>[2] = {};
@@ -194,6 +208,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
 
   const devnet: Devnet = {
     endpoint: server.endpoint,
+    profile: runtime.profile,
     port: server.port,
     netuid,
     genesisHash: chain.genesisHash,
