@@ -185,7 +185,7 @@ Deno.test("no secret (mnemonic, seed, private key, wallet password, HF_TOKEN) ap
     assert.match(runs[1]!.output, /not registered/);
     assert.match(runs[3]!.output, /the password does not decrypt/);
     assert.match(runs[4]!.output, /derives .*, but the file says/);
-    assert.ok(runs[0]!.output.includes(devnet.neurons[0]!.hotkey.address), "the outputs scanned are the real ones");
+    assert.match(runs[0]!.output, /Weights set in block \d+/, "the outputs scanned are the real ones");
     assert.ok(hub.requests.list((r) => r.route !== undefined).some((r) => r.authorized), "the token was sent");
 
     const logs: string[] = [];
