@@ -6,6 +6,7 @@
  *
  * ```sh
  * deno task devnet --port 9944 --netuid 37 --miners 8 --validators 2 [--commit-reveal] [--block-time 250ms]
+ * deno task devnet --profile legacy   # the spec-233 transaction extensions and commitment variants
  * deno run -P=devnet tasks/devnet.ts --help
  * ```
  *
@@ -14,7 +15,15 @@
 import { join, resolve } from "node:path";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { defineTask } from "../src/config/mod.ts";
-import { type BlockProduction, type Devnet, startDevnet } from "../src/devnet/mod.ts";
+import {
+  type BlockProduction,
+  DEFAULT_DEVNET_PROFILE,
+  type Devnet,
+  DEVNET_PROFILE_NAMES,
+  DEVNET_PROFILES,
+  type DevnetProfileName,
+  startDevnet,
+} from "../src/devnet/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 
 /** The devnet task. */
@@ -28,7 +37,10 @@ Blocks are produced right after each transaction (instant), every
 --block-time, or only on request with --manual; the dev_newBlock RPC
 ({"count": n}) mines on request in every mode. Wallets are written to
 --wallet-dir as <wallet-dir>/<validator-N|miner-N>/hotkeys/default with
-coldkeypub.txt, plus devnet.json describing the subnet.`,
+coldkeypub.txt, plus devnet.json describing the subnet.
+
+Runtime profiles (--profile):
+${DEVNET_PROFILE_NAMES.map((name) => `  ${name.padEnd(7)} ${DEVNET_PROFILES[name].description}`).join("\n")}`,
   groups: ["logging"],
   flags: {
     port: { kind: "integer", description: "Port to listen on (127.0.0.1)", default: 9944, min: 0, max: 65535 },
@@ -65,6 +77,12 @@ coldkeypub.txt, plus devnet.json describing the subnet.`,
       description: "Keys derive from this string (same seed, same keys)",
       default: "subvalid-devnet",
     },
+    profile: {
+      kind: "string",
+      description: "Runtime profile: its transaction extensions and commitment variants",
+      default: DEFAULT_DEVNET_PROFILE,
+      choices: DEVNET_PROFILE_NAMES,
+    },
     json: { kind: "boolean", description: "Print the subnet description as JSON on stdout when ready" },
   },
   examples: [
@@ -77,6 +95,7 @@ coldkeypub.txt, plus devnet.json describing the subnet.`,
 export function describeDevnet(devnet: Devnet): Record<string, unknown> {
   return {
     endpoint: devnet.endpoint,
+    profile: devnet.profile,
     netuid: devnet.netuid,
     genesisHash: devnet.genesisHash,
     walletDir: devnet.walletDir,
@@ -102,6 +121,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const walletDir = resolve(f["wallet-dir"]);
     await using devnet = await startDevnet({
       port: f.port,
+      profile: f.profile as DevnetProfileName,
       netuid: config.netuid,
       miners: f.miners,
       validators: f.validators,
@@ -132,6 +152,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       printOut(`Endpoint: ${devnet.endpoint} (--subtensor.chain_endpoint)`);
     }
     log.success(`Devnet ready: subnet ${config.netuid} at ${devnet.endpoint}`, {
+      profile: devnet.profile,
       blocks: typeof blockProduction === "string" ? blockProduction : `every ${blockProduction.intervalMs} ms`,
       commitReveal: f["commit-reveal"],
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ChainError, commitModel, readChainSnapshot } from "../src/chain/mod.ts";
-import { deriveKey } from "../src/devnet/mod.ts";
+import { deriveKey, DEVNET_PROFILE_NAMES } from "../src/devnet/mod.ts";
 import { withDevnet } from "./devnet_helpers.ts";
 
 const NETUID = 37;
@@ -12,19 +12,21 @@ const MODEL = {
   competitionId: 4,
 };
 
-Deno.test("commitModel() commits a model id that the reader parses back, with the block it was made at", async () => {
-  await withDevnet({ miners: 2, validators: 1 }, async (devnet, client) => {
-    const miner = devnet.neurons[2]!;
-    const result = await commitModel(client, miner.hotkey, MODEL, { netuid: NETUID });
-    assert.equal(result.commitment, `org:tiny:${MODEL.commit}:${MODEL.secureHash}:4`);
-    assert.deepEqual(result.events, ["commitments.Commitment", "system.ExtrinsicSuccess"]);
-    const snapshot = await readChainSnapshot(client, { netuid: NETUID });
-    const commitment = snapshot.commitments.find((c) => c.uid === miner.uid)!;
-    assert.ok("modelId" in commitment);
-    assert.deepEqual(commitment.modelId, MODEL);
-    assert.equal(commitment.block, devnet.chain.block(result.blockHash)!.number);
+for (const profile of DEVNET_PROFILE_NAMES) {
+  Deno.test(`[${profile}] commitModel() commits a model id that the reader parses back, with the block it was made at`, async () => {
+    await withDevnet({ profile, miners: 2, validators: 1 }, async (devnet, client) => {
+      const miner = devnet.neurons[2]!;
+      const result = await commitModel(client, miner.hotkey, MODEL, { netuid: NETUID });
+      assert.equal(result.commitment, `org:tiny:${MODEL.commit}:${MODEL.secureHash}:4`);
+      assert.deepEqual(result.events, ["commitments.Commitment", "system.ExtrinsicSuccess"]);
+      const snapshot = await readChainSnapshot(client, { netuid: NETUID });
+      const commitment = snapshot.commitments.find((c) => c.uid === miner.uid)!;
+      assert.ok("modelId" in commitment);
+      assert.deepEqual(commitment.modelId, MODEL);
+      assert.equal(commitment.block, devnet.chain.block(result.blockHash)!.number);
+    });
   });
-});
+}
 
 Deno.test("commitModel() checks the 128-byte limit and the registration before submitting anything", async () => {
   await withDevnet({ miners: 1, validators: 1 }, async (devnet, client) => {

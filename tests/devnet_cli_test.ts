@@ -116,7 +116,7 @@ Deno.test("chain:read --json prints exactly the snapshot's fields; commit signs 
   }
 });
 
-Deno.test("deno task devnet serves a subnet, writes its wallets and stops on SIGTERM", async () => {
+Deno.test("deno task devnet --profile legacy serves a subnet, writes its wallets and stops on SIGTERM", async () => {
   const walletDir = await scratchDir();
   const child = deno([
     "run",
@@ -133,6 +133,8 @@ Deno.test("deno task devnet serves a subnet, writes its wallets and stops on SIG
     "100ms",
     "--wallet-dir",
     walletDir,
+    "--profile",
+    "legacy",
     "--json",
   ]).spawn();
   try {
@@ -145,6 +147,7 @@ Deno.test("deno task devnet serves a subnet, writes its wallets and stops on SIG
     }
     const description = JSON.parse(text.split("\n")[0]!);
     assert.equal(description.neurons.length, 4);
+    assert.equal(description.profile, "legacy");
     assert.match(description.endpoint, /^ws:\/\/127\.0\.0\.1:\d+$/);
     const manifest = JSON.parse(await Deno.readTextFile(join(walletDir, "devnet.json")));
     assert.equal(manifest.endpoint, description.endpoint);

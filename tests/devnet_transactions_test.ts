@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { u8aToHex } from "@polkadot/util";
 import { type ChainClient, ChainDispatchError, ChainTransactionError, submitExtrinsic } from "../src/chain/mod.ts";
-import { deriveKey } from "../src/devnet/mod.ts";
+import { deriveKey, DEVNET_PROFILE_NAMES } from "../src/devnet/mod.ts";
 import { httpRpc, signedHex, submitError, withDevnet } from "./devnet_helpers.ts";
 
 const NETUID = 37;
@@ -28,25 +28,27 @@ async function poolRefuses(client: ChainClient, extrinsic: any, signer: KeyringP
   );
 }
 
-Deno.test("a corrupted signature is refused with 1010 bad signature; the node's other pool codes follow", async () => {
-  await withDevnet({ miners: 2, validators: 1 }, async (devnet, client) => {
-    const signer = devnet.neurons[0]!.coldkey;
-    const hex = await signedHex(tx(client).system.remark("0x01"), signer, { nonce: 0 });
-    // The signature starts after length (2 bytes), version (1), address (1 + 32) and signature type (1).
-    const at = 2 + (2 + 1 + 1 + 32 + 1 + 10) * 2;
-    const corrupted = hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
-    assert.deepEqual(await submitError(client, corrupted), { code: 1010, data: "Transaction has a bad signature" });
-    const malformed = await httpRpc(devnet.endpoint, "author_submitExtrinsic", ["0x0102"]);
-    assert.deepEqual(malformed.error, {
-      code: 1001,
-      message: "Extrinsic has invalid format: length prefix does not match the data",
+for (const profile of DEVNET_PROFILE_NAMES) {
+  Deno.test(`[${profile}] a corrupted signature is refused with 1010 bad signature; the node's other pool codes follow`, async () => {
+    await withDevnet({ profile, miners: 2, validators: 1 }, async (devnet, client) => {
+      const signer = devnet.neurons[0]!.coldkey;
+      const hex = await signedHex(tx(client).system.remark("0x01"), signer, { nonce: 0 });
+      // The signature starts after length (2 bytes), version (1), address (1 + 32) and signature type (1).
+      const at = 2 + (2 + 1 + 1 + 32 + 1 + 10) * 2;
+      const corrupted = hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
+      assert.deepEqual(await submitError(client, corrupted), { code: 1010, data: "Transaction has a bad signature" });
+      const malformed = await httpRpc(devnet.endpoint, "author_submitExtrinsic", ["0x0102"]);
+      assert.deepEqual(malformed.error, {
+        code: 1001,
+        message: "Extrinsic has invalid format: length prefix does not match the data",
+      });
+      const unknown = await httpRpc(devnet.endpoint, "author_rotateKeys");
+      assert.deepEqual(unknown.error, { code: -32601, message: "Method not found" });
+      const transfer = await signedHex(tx(client).balances.transferKeepAlive(signer.address, 1), signer, { nonce: 0 });
+      assert.deepEqual(await submitError(client, transfer), { code: 1010, data: "Transaction call is not expected" });
     });
-    const unknown = await httpRpc(devnet.endpoint, "author_rotateKeys");
-    assert.deepEqual(unknown.error, { code: -32601, message: "Method not found" });
-    const transfer = await signedHex(tx(client).balances.transferKeepAlive(signer.address, 1), signer, { nonce: 0 });
-    assert.deepEqual(await submitError(client, transfer), { code: 1010, data: "Transaction call is not expected" });
   });
-});
+}
 
 Deno.test("nonces: stale is outdated, a gap waits in the future queue, a clash is priority too low", async () => {
   await withDevnet({ miners: 1, validators: 1, blockProduction: "manual" }, async (devnet, client) => {

@@ -274,3 +274,27 @@ Deno.test("HF_TOKEN is sent to the hub: a token-protected hub refuses without it
   assert.ok(hub.requests.count((r) => r.route === "cdn") > 0, "LFS files came through the redirect");
   assert.ok(hub.requests.list((r) => r.route !== undefined).slice(1).every((r) => r.authorized));
 });
+
+Deno.test("HF_TOKEN never leaves the hub's origin: LFS redirects to a CDN on another host name carry no Authorization", async () => {
+  await using root = await tempDir();
+  await using cache = await tempDir();
+  await copyFixtures(root.path);
+  // The CDN: another local hub over the same repositories, reached as "localhost" (the hub is 127.0.0.1).
+  await using cdn = await startHubsim({ root: root.path, hostname: "127.0.0.1" });
+  const cdnUrl = `http://localhost:${cdn.port}`;
+  await using hub = await startHubsim({ root: root.path, token: "hf_secret_token", cdnRedirect: true, cdnUrl });
+  assert.ok(hub.url.startsWith("http://127.0.0.1:"));
+  const model = await fetchModel(ref("acme/tiny-onnx"), {
+    modelDir: cache.path,
+    hubUrl: hub.url,
+    progress: false,
+    retry: FAST_RETRY,
+    token: "hf_secret_token",
+  });
+  assert.equal(model.modelHash, HASHES["acme/tiny-onnx"]!.model_hash);
+  const cdnRequests = cdn.requests.list((r) => r.route === "cdn");
+  assert.ok(cdnRequests.length > 0, "LFS files came from the other host");
+  assert.deepEqual(cdnRequests.filter((r) => r.authorized), [], "no request to the CDN host carried Authorization");
+  assert.ok(hub.requests.list((r) => r.route !== undefined).every((r) => r.authorized), "the hub got the token");
+  assert.equal(hub.requests.count((r) => r.route === "cdn"), 0, "the hub itself served no LFS bytes");
+});

@@ -14,36 +14,39 @@ import {
 } from "../src/weights/errors.ts";
 import type { WeightsFailure, WeightsSuccess } from "../src/weights/receipt.ts";
 import { storedWeights, weightsFixture } from "./weights_fixtures.ts";
+import { DEVNET_PROFILE_NAMES } from "../src/devnet/mod.ts";
 
 const NETUID = 37;
 
-Deno.test("setWeights() sends set_mechanism_weights (mortal era 128, explicit nonce) and the chain stores exactly the converted u16 values", async () => {
-  await using f = await weightsFixture();
-  const receipt = await setWeights({ uids: [2, 3, 4, 5], weights: [0.2, 0.5, 1, 0] }, {
-    client: f.client,
-    signer: f.validator,
-    netuid: NETUID,
+for (const profile of DEVNET_PROFILE_NAMES) {
+  Deno.test(`[${profile}] setWeights() sends set_mechanism_weights (mortal era 128, explicit nonce) and the chain stores exactly the converted u16 values`, async () => {
+    await using f = await weightsFixture({ profile });
+    const receipt = await setWeights({ uids: [2, 3, 4, 5], weights: [0.2, 0.5, 1, 0] }, {
+      client: f.client,
+      signer: f.validator,
+      netuid: NETUID,
+    });
+    assert.equal(receipt.success, true, JSON.stringify(receipt));
+    const ok = receipt as WeightsSuccess;
+    assert.equal(ok.mode, "set");
+    assert.deepEqual(ok.uids, [2, 3, 4]);
+    assert.deepEqual(ok.values, [13107, 32768, 65535]);
+    assert.deepEqual(await storedWeights(f.client, 0), [[2, 13107], [3, 32768], [4, 65535]]);
+    const block = f.devnet.chain.block(ok.block)!;
+    assert.equal(block.hash, ok.blockHash);
+    // The signed extrinsic: mortal era of 128 blocks, the nonce from system_accountNextIndex, and the
+    // tip field of ChargeTransactionPaymentWrapper (the devnet verified the signature over all of it).
+    const xt = block.extrinsics.map((hex) => f.client.api.createType("Extrinsic", hex)).find((x) => x.isSigned)!;
+    assert.equal(xt.hash.toHex(), ok.extrinsicHash);
+    assert.equal(`${xt.method.section}.${xt.method.method}`, "subtensorModule.setMechanismWeights");
+    assert.equal(xt.era.isMortalEra && xt.era.asMortalEra.period.toNumber(), 128);
+    assert.equal(xt.nonce.toNumber(), ok.nonce);
+    assert.equal(xt.tip.toNumber(), 0);
+    assert.equal(f.devnet.rpcCalls().get("system_accountNextIndex"), 1);
+    const lastUpdate = (await f.client.api.query.subtensorModule!.lastUpdate!(NETUID)).toJSON() as number[];
+    assert.equal(lastUpdate[0], ok.block, "LastUpdate is the inclusion block");
   });
-  assert.equal(receipt.success, true, JSON.stringify(receipt));
-  const ok = receipt as WeightsSuccess;
-  assert.equal(ok.mode, "set");
-  assert.deepEqual(ok.uids, [2, 3, 4]);
-  assert.deepEqual(ok.values, [13107, 32768, 65535]);
-  assert.deepEqual(await storedWeights(f.client, 0), [[2, 13107], [3, 32768], [4, 65535]]);
-  const block = f.devnet.chain.block(ok.block)!;
-  assert.equal(block.hash, ok.blockHash);
-  // The signed extrinsic: mortal era of 128 blocks, the nonce from system_accountNextIndex, and the
-  // tip field of ChargeTransactionPaymentWrapper (the devnet verified the signature over all of it).
-  const xt = block.extrinsics.map((hex) => f.client.api.createType("Extrinsic", hex)).find((x) => x.isSigned)!;
-  assert.equal(xt.hash.toHex(), ok.extrinsicHash);
-  assert.equal(`${xt.method.section}.${xt.method.method}`, "subtensorModule.setMechanismWeights");
-  assert.equal(xt.era.isMortalEra && xt.era.asMortalEra.period.toNumber(), 128);
-  assert.equal(xt.nonce.toNumber(), ok.nonce);
-  assert.equal(xt.tip.toNumber(), 0);
-  assert.equal(f.devnet.rpcCalls().get("system_accountNextIndex"), 1);
-  const lastUpdate = (await f.client.api.query.subtensorModule!.lastUpdate!(NETUID)).toJSON() as number[];
-  assert.equal(lastUpdate[0], ok.block, "LastUpdate is the inclusion block");
-});
+}
 
 Deno.test("setWeights() refuses before signing when rate limited, naming the next allowed block; the pool agrees", async () => {
   await using f = await weightsFixture({ weightsRateLimit: 50 });

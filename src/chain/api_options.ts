@@ -11,9 +11,11 @@
  *
  * @module
  */
+import type { ApiPromise } from "@polkadot/api";
 import type { ApiOptions } from "@polkadot/api/types";
+import { allExtensions } from "@polkadot/types/extrinsic/signedExtensions";
 import type { ExtDef } from "@polkadot/types/extrinsic/signedExtensions/types";
-import type { DefinitionsCall, RegistryTypes } from "@polkadot/types/types";
+import type { DefinitionsCall, Registry, RegistryTypes } from "@polkadot/types/types";
 
 const NOTHING = { extrinsic: {}, payload: {} } as const;
 
@@ -29,6 +31,51 @@ export const SIGNED_EXTENSIONS: ExtDef = {
   SubtensorSignedExtension: NOTHING,
   CommitmentsSignedExtension: NOTHING,
 };
+
+/** An extension of the chain's metadata that carries data polkadot.js will not put in the transaction. */
+export interface UnsignableExtension {
+  /** The extension's identifier (`ChargeTransactionPaymentV2`). */
+  readonly identifier: string;
+  /** Its extra data type (in the transaction), as the metadata names it. */
+  readonly extra: string;
+  /** Its additional signed data type (signed, not sent). */
+  readonly additionalSigned: string;
+}
+
+/** Whether a metadata type carries nothing (`()`, an empty struct or tuple). */
+function isEmptyType(registry: Registry, id: { toNumber(): number }): boolean {
+  const def = registry.lookup.getSiType(id.toNumber()).def;
+  return (def.isTuple && def.asTuple.length === 0) || (def.isComposite && def.asComposite.fields.length === 0);
+}
+
+/**
+ * The transaction extensions of the connected runtime that subvalid cannot
+ * sign for: polkadot.js neither knows them by name nor were they declared in
+ * {@linkcode SIGNED_EXTENSIONS}, and their metadata says they carry data. For
+ * such an extension polkadot.js silently leaves the data out, so every
+ * signature would be refused (or the transaction mis-decoded). Both of
+ * subtensor's lists (today's and the spec-233 one) give none. Metadata other
+ * than V14 and V15 gives none (nothing to compare with).
+ */
+export function unsignableExtensions(api: ApiPromise): UnsignableExtension[] {
+  const metadata = api.runtimeMetadata;
+  const version = metadata.version;
+  if (version !== 14 && version !== 15) return [];
+  const extensions = (version === 14 ? metadata.asV14 : metadata.asV15).extrinsic.signedExtensions;
+  const registry = api.registry;
+  const out: UnsignableExtension[] = [];
+  for (const extension of extensions) {
+    const identifier = extension.identifier.toString();
+    if (Object.hasOwn(allExtensions, identifier) || Object.hasOwn(SIGNED_EXTENSIONS, identifier)) continue;
+    if (isEmptyType(registry, extension.type) && isEmptyType(registry, extension.additionalSigned)) continue;
+    out.push({
+      identifier,
+      extra: registry.lookup.getTypeDef(extension.type).type,
+      additionalSigned: registry.lookup.getTypeDef(extension.additionalSigned).type,
+    });
+  }
+  return out;
+}
 
 /** Types of the runtime-API results (HEAD field order). */
 export const RUNTIME_TYPES: RegistryTypes = {

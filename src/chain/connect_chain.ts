@@ -217,12 +217,14 @@ export class ChainClient implements AsyncDisposable {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort(new ChainConnectionError(`The connection to "${this.endpoint}" was closed`));
     const wasConnected = this.#provider.isConnected;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const closed = new Promise<void>((resolve) => {
       const off = this.#provider.on("disconnected", () => {
         off();
+        clearTimeout(timer);
         resolve();
       });
-      setTimeout(() => {
+      timer = setTimeout(() => {
         off();
         resolve();
       }, 1_000);
@@ -232,6 +234,7 @@ export class ChainClient implements AsyncDisposable {
       else await this.#provider.disconnect();
     } catch { /* already closed */ }
     if (wasConnected) await closed;
+    clearTimeout(timer);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

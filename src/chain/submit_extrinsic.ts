@@ -17,6 +17,7 @@ import type { ISubmittableResult } from "@polkadot/types/types";
 import { withDeadline } from "../util/mod.ts";
 import { ChainConnectionError, ChainDispatchError, ChainError, ChainTimeoutError } from "./chain_error.ts";
 import { poolRefusalOf, transactionRejection } from "./custom_errors.ts";
+import { unsignableExtensions } from "./api_options.ts";
 import type { ChainClient } from "./connect_chain.ts";
 
 /**
@@ -122,6 +123,15 @@ export async function submitExtrinsic(
   options: SubmitExtrinsicOptions = {},
 ): Promise<SubmitResult> {
   const what = options.what ?? `submit ${tx.method.section}.${tx.method.method}`;
+  const unsignable = unsignableExtensions(client.api);
+  if (unsignable.length > 0) {
+    const { identifier, extra, additionalSigned } = unsignable[0]!;
+    throw new ChainError(
+      `Cannot ${what}: the runtime's transaction extension "${identifier}" carries data subvalid does not know ` +
+        `how to sign (extra ${extra}, additional signed ${additionalSigned})`,
+      { hint: "The chain's runtime added a transaction extension; update subvalid before setting weights" },
+    );
+  }
   const prepareMs = options.prepareTimeoutMs ?? client.timeoutMs;
   const nonce = options.nonce ?? (await client.call(
     `read the next nonce of ${signer.address}`,

@@ -48,7 +48,17 @@ export async function readConfigFile(
   }
   const values = new Map<string, unknown>();
   const taskNames = new Set(TASK_NAMES.map(normalizeFlagName));
-  const visit = (object: Record<string, unknown>, prefix: string, inTaskSection: boolean) => {
+  // No flag is deeper than its dotted parts (plus a task section): deeper mappings, e.g. a YAML alias
+  // that contains itself or a thousand nested objects, are unknown keys, not a reason to recurse on.
+  const maxDepth = Math.max(...[...byNormalName.values()].map((name) => name.split(".").length));
+  const unknownKey = (dotted: string) => {
+    const suggestion = closest(dotted, byNormalName.values());
+    return new ConfigError(
+      `Unknown key "${dotted}" in config file "${path}"${suggestion ? `: did you mean "${suggestion}"?` : ""}`,
+      { hint: `Run "deno task ${spec.name} --help" to list the settings` },
+    );
+  };
+  const visit = (object: Record<string, unknown>, prefix: string, inTaskSection: boolean, depth: number) => {
     for (const [key, value] of Object.entries(object)) {
       const dotted = prefix === "" ? key : `${prefix}.${key}`;
       const normal = normalizeFlagName(dotted);
@@ -57,20 +67,16 @@ export async function readConfigFile(
         values.set(name, value);
       } else if (!inTaskSection && prefix === "" && taskNames.has(normalizeFlagName(key))) {
         if (normalizeFlagName(key) === normalizeFlagName(spec.name) && isMapping(value)) {
-          visit(value, "", true);
+          visit(value, "", true, 1);
         }
-      } else if (isMapping(value)) {
-        visit(value, dotted, inTaskSection);
+      } else if (isMapping(value) && depth < maxDepth) {
+        visit(value, dotted, inTaskSection, depth + 1);
       } else {
-        const suggestion = closest(dotted, byNormalName.values());
-        throw new ConfigError(
-          `Unknown key "${dotted}" in config file "${path}"${suggestion ? `: did you mean "${suggestion}"?` : ""}`,
-          { hint: `Run "deno task ${spec.name} --help" to list the settings` },
-        );
+        throw unknownKey(dotted);
       }
     }
   };
-  visit(document as Record<string, unknown>, "", false);
+  visit(document as Record<string, unknown>, "", false, 1);
   return values;
 }
 

@@ -109,6 +109,7 @@ export async function parseConfig<S extends FlagSpecs>(
 
   const values: Record<string, unknown> = {};
   const sources: Record<string, ValueSource> = {};
+  const origins: Record<string, string> = {};
   for (const [name, flag] of Object.entries(specs)) {
     const entry = raw.get(name);
     if (entry === undefined) {
@@ -118,9 +119,10 @@ export async function parseConfig<S extends FlagSpecs>(
     }
     values[name] = coerce(name, flag, entry, home);
     sources[name] = entry.source;
+    origins[name] = entry.origin;
   }
 
-  const config = buildConfig(spec, values, sources, cli.positionals, configFile, env, projectRoot, home);
+  const config = buildConfig(spec, values, sources, origins, cli.positionals, configFile, env, projectRoot, home);
   return { kind: "config", config: deepFreeze(config) };
 }
 
@@ -216,7 +218,7 @@ function splitList(value: string): string[] {
 function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | undefined): unknown {
   const { value } = entry;
   const fail = (why: string): never => {
-    throw new ConfigError(`Invalid value ${JSON.stringify(value)} for "${name}" from ${entry.origin}: ${why}`, {
+    throw new ConfigError(`Invalid value ${showValue(value)} for "${name}" from ${entry.origin}: ${why}`, {
       hint: flag.description,
     });
   };
@@ -266,6 +268,17 @@ function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | un
   }
 }
 
+/** A value as JSON for an error message: at most 120 characters, and never a throw (YAML can make cycles). */
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? "[a list that contains itself]" : "{a mapping that contains itself}";
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
 function checkRange(number: number, flag: FlagSpec, fail: (why: string) => never): void {
   if (flag.min !== undefined && number < flag.min) fail(`must be at least ${flag.min}`);
   if (flag.max !== undefined && number > flag.max) fail(`must be at most ${flag.max}`);
@@ -299,6 +312,7 @@ function buildConfig<S extends FlagSpecs>(
   spec: TaskSpec<S>,
   values: Record<string, unknown>,
   sources: Record<string, ValueSource>,
+  origins: Record<string, string>,
   positionals: string[],
   configFile: string | undefined,
   env: (name: string) => string | undefined,
@@ -310,7 +324,11 @@ function buildConfig<S extends FlagSpecs>(
   try {
     network = resolveNetwork(get<string>("subtensor.network"), get<string | undefined>("subtensor.chain_endpoint"));
   } catch (error) {
-    throw new ConfigError((error as Error).message, {
+    // Name where the value came from (a flag, BT_SUBTENSOR_*, the config file or the default).
+    const from = ["subtensor.chain_endpoint", "subtensor.network"]
+      .filter((name) => values[name] && origins[name])
+      .map((name) => `"${name}" from ${origins[name]}`);
+    throw new ConfigError(`${(error as Error).message} (${from.join(", ")})`, {
       hint: "Check --subtensor.network and --subtensor.chain_endpoint",
     });
   }

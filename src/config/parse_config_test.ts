@@ -250,3 +250,37 @@ Deno.test("parseDuration() reads seconds and unit suffixes", () => {
   assert.equal(parseDuration("-1"), undefined);
   assert.equal(parseDuration("1d"), undefined);
 });
+
+Deno.test("parseConfig() refuses nested and self-containing YAML with a ConfigError naming the file (found by fuzzing)", async () => {
+  const files = {
+    "/deep.json": `${'{"x":'.repeat(5000)}1${"}".repeat(5000)}`,
+    "/cycle.yaml": "wallet: &w\n  more: *w\n",
+    "/value.yaml": "netuid: &x [*x]\n",
+    "/endpoint.yaml": "subtensor:\n  chain_endpoint: http://node:9944\n",
+  };
+  // A stack overflow (RangeError) and a JSON.stringify TypeError escaped before.
+  await assert.rejects(
+    parseConfig(["--config", "/deep.json"], spec, options({}, files)),
+    (e: unknown) =>
+      e instanceof ConfigError && /^Unknown key "x(\.x){0,3}" in config file "\/deep\.json"/.test(e.message),
+  );
+  await assert.rejects(
+    parseConfig(["--config", "/cycle.yaml"], spec, options({}, files)),
+    (e: unknown) => e instanceof ConfigError && /Unknown key "wallet(\.more){1,3}" in config file/.test(e.message),
+  );
+  await assert.rejects(
+    parseConfig(["--config", "/value.yaml"], spec, options({}, files)),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /^Invalid value \[a list that contains itself\] for "netuid" from config file "\/value\.yaml"/.test(e.message),
+  );
+  // The endpoint's error says where the endpoint came from.
+  await assert.rejects(
+    parseConfig(["--config", "/endpoint.yaml"], spec, options({}, files)),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /must be a ws:\/\/ or wss:\/\/ URL \("subtensor\.chain_endpoint" from config file "\/endpoint\.yaml"/.test(
+        e.message,
+      ),
+  );
+});

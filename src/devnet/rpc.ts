@@ -28,6 +28,20 @@ export interface RpcConnection {
   readonly subscriptions: Map<string, () => void>;
 }
 
+/** A JSON-RPC response as the devnet sends it. */
+export interface RpcResponse {
+  readonly jsonrpc: "2.0";
+  readonly id: unknown;
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+}
+
+/**
+ * Rewrites a response before it is sent, as a misbehaving node would (fault injection). Returns the
+ * message to send instead (any JSON), or `undefined` to send the response unchanged.
+ */
+export type ReplyMangler = (method: string, params: readonly unknown[], response: RpcResponse) => unknown;
+
 /** Controls behind the `dev_*` methods. */
 export interface DevControls {
   /** Produces `count` blocks. */
@@ -52,6 +66,8 @@ export class RpcMethods {
   readonly calls = new Map<string, number>();
   /** Runtime-API methods (`state_call` names) answered as missing, as an older runtime would; `*` for all but Core/Metadata. */
   readonly missingRuntimeApis = new Set<string>();
+  /** Rewrites responses before they are sent (fault injection); `undefined` sends them as they are. */
+  mangler: ReplyMangler | undefined;
 
   constructor(chain: DevnetChain, controls: DevControls, version: string) {
     this.#chain = chain;
@@ -202,26 +218,29 @@ export class RpcMethods {
     };
   }
 
-  /** Runs one request; returns the JSON-RPC response object (or `undefined` for a notification). */
+  /** Runs one request; returns the JSON-RPC response object (passed through {@linkcode mangler} when set). */
   handle(request: { id?: unknown; method?: unknown; params?: unknown }, connection: RpcConnection): unknown {
-    const id = request.id ?? null;
     const method = typeof request.method === "string" ? request.method : "";
-    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
-    const handler = this.#methods[method];
-    if (handler === undefined) return { jsonrpc: "2.0", id, error: { code: -32601, message: "Method not found" } };
     const params = Array.isArray(request.params)
       ? request.params
       : request.params === undefined
       ? []
       : [request.params];
+    const response = this.#handle(request.id ?? null, method, params, connection);
+    return this.mangler === undefined ? response : this.mangler(method, params, response) ?? response;
+  }
+
+  #handle(id: unknown, method: string, params: unknown[], connection: RpcConnection): RpcResponse {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    const handler = this.#methods[method];
+    if (handler === undefined) return { jsonrpc: "2.0", id, error: { code: -32601, message: "Method not found" } };
     try {
       const result = handler(params, connection);
       return { jsonrpc: "2.0", id, result: result === undefined ? null : result };
     } catch (error) {
       if (error instanceof RpcError) {
-        const body: Record<string, unknown> = { code: error.code, message: error.message };
-        if (error.data !== undefined) body.data = error.data;
-        return { jsonrpc: "2.0", id, error: body };
+        const body = { code: error.code, message: error.message };
+        return { jsonrpc: "2.0", id, error: error.data === undefined ? body : { ...body, data: error.data } };
       }
       return { jsonrpc: "2.0", id, error: { code: -32603, message: `Internal error: ${(error as Error).message}` } };
     }

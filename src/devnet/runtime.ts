@@ -1,7 +1,8 @@
 /**
  * The devnet's runtime description: the spec-233 metadata extracted from
  * `@bitgo/sdk-coin-tao` (see `metadata/subtensor_spec233.json`), patched by
- * {@linkcode PATCHES}, decoded once per process and shared by every devnet.
+ * the patches of a runtime profile ({@linkcode DEVNET_PROFILES}), decoded once
+ * per process and profile and shared by every devnet of that profile.
  *
  * @module
  */
@@ -14,7 +15,8 @@ import type { RuntimeVersion } from "@polkadot/types/interfaces";
 import type { Codec } from "@polkadot/types/types";
 import { unwrapStorageType } from "@polkadot/types/util";
 import { compactStripLength, stringCamelCase, u8aToHex } from "@polkadot/util";
-import { PATCHES, type V14Json } from "./metadata_patches.ts";
+import { type MetadataPatch, PATCHES, type V14Json } from "./metadata_patches.ts";
+import { DEFAULT_DEVNET_PROFILE, devnetProfile, type DevnetProfileName } from "./runtime_profiles.ts";
 import source from "./metadata/subtensor_spec233.json" with { type: "json" };
 
 /** The runtime version as `state_getRuntimeVersion` returns it. */
@@ -48,11 +50,14 @@ export class DevnetRuntime {
   readonly versionBytes: Uint8Array;
   /** The extraction record of the unpatched metadata. */
   readonly source: MetadataSource = source;
+  /** The runtime profile the metadata was patched for. */
+  readonly profile: DevnetProfileName;
   readonly #entries = new Map<string, StorageEntry>();
   readonly #valueTypes = new Map<string, string>();
 
-  constructor(metadataBytes: Uint8Array) {
+  constructor(metadataBytes: Uint8Array, profile: DevnetProfileName = DEFAULT_DEVNET_PROFILE) {
     this.metadataBytes = metadataBytes;
+    this.profile = profile;
     this.registry = new TypeRegistry();
     this.metadata = new Metadata(this.registry, metadataBytes);
     this.registry.setMetadata(this.metadata, undefined, NULL_EXTENSIONS);
@@ -137,23 +142,25 @@ export class DevnetRuntime {
   }
 }
 
-/** The HEAD extensions polkadot.js does not know, declared so the registry does not warn. */
+/** The subtensor extensions polkadot.js does not know (both profiles'), declared so the registry does not warn. */
 const NULL_EXTENSIONS = {
   ChargeTransactionPaymentWrapper: { extrinsic: { tip: "Compact<Balance>" }, payload: {} },
   SudoTransactionExtension: { extrinsic: {}, payload: {} },
   CheckShieldedTxValidity: { extrinsic: {}, payload: {} },
   SubtensorTransactionExtension: { extrinsic: {}, payload: {} },
   DrandPriority: { extrinsic: {}, payload: {} },
+  SubtensorSignedExtension: { extrinsic: {}, payload: {} },
+  CommitmentsSignedExtension: { extrinsic: {}, payload: {} },
 };
 
-let cached: DevnetRuntime | undefined;
+const cached = new Map<DevnetProfileName, DevnetRuntime>();
 
-/** Applies {@linkcode PATCHES} to unpatched V14 metadata bytes and returns the patched bytes. */
-export function patchMetadata(raw: Uint8Array): Uint8Array {
+/** Applies patches (by default {@linkcode PATCHES}, the `head` profile's) to unpatched V14 metadata bytes. */
+export function patchMetadata(raw: Uint8Array, patches: readonly MetadataPatch[] = PATCHES): Uint8Array {
   const registry = new TypeRegistry();
   const metadata = new Metadata(registry, raw);
   const v14 = metadata.asV14.toJSON() as unknown as V14Json;
-  for (const patch of PATCHES) patch.apply(v14);
+  for (const patch of patches) patch.apply(v14);
   return new Metadata(registry, { magicNumber: 0x6174656d, metadata: { v14 } }).toU8a();
 }
 
@@ -163,10 +170,16 @@ export function readExtractedMetadata(): Uint8Array {
 }
 
 /**
- * The devnet runtime, built once per process (reading, patching and decoding
- * the metadata takes a few hundred milliseconds).
+ * The devnet runtime of a profile, built once per process (reading, patching
+ * and decoding the metadata takes a few hundred milliseconds).
+ *
+ * @throws {RangeError} for an unknown profile
  */
-export function loadDevnetRuntime(): DevnetRuntime {
-  cached ??= new DevnetRuntime(patchMetadata(readExtractedMetadata()));
-  return cached;
+export function loadDevnetRuntime(profile: DevnetProfileName = DEFAULT_DEVNET_PROFILE): DevnetRuntime {
+  let runtime = cached.get(profile);
+  if (runtime === undefined) {
+    runtime = new DevnetRuntime(patchMetadata(readExtractedMetadata(), devnetProfile(profile).patches), profile);
+    cached.set(profile, runtime);
+  }
+  return runtime;
 }

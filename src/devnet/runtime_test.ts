@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { u8aToHex } from "@polkadot/util";
 import { loadDevnetRuntime, patchMetadata, readExtractedMetadata } from "./runtime.ts";
 import { PATCHES } from "./metadata_patches.ts";
+import { DEVNET_PROFILE_NAMES, DEVNET_PROFILES } from "./runtime_profiles.ts";
 
 const runtime = loadDevnetRuntime();
 const tx = runtime.decorated.tx;
@@ -123,4 +124,19 @@ Deno.test("the patched metadata has the HEAD calls, extensions and defaults", ()
   assert.equal(u8aToHex(runtime.fallback("SubtensorModule", "CommitRevealWeightsEnabled")), "0x01");
   assert.equal(u8aToHex(runtime.fallback("SubtensorModule", "MaxWeightsLimit")), "0xffff");
   assert.equal(u8aToHex(runtime.fallback("SubtensorModule", "CommitRevealWeightsVersion")), "0x0400");
+});
+
+Deno.test("the legacy profile serves the spec-233 extensions and Data variants; head today's", () => {
+  for (const profile of DEVNET_PROFILE_NAMES) {
+    const { metadata, registry } = loadDevnetRuntime(profile);
+    const identifiers = metadata.asV14.extrinsic.signedExtensions.map((e) => e.identifier.toString());
+    assert.deepEqual(identifiers, DEVNET_PROFILES[profile].extensions, profile);
+    const data = registry.createType("PalletCommitmentsData" as never) as unknown as { defKeys: string[] };
+    assert.equal(data.defKeys.includes("BigRaw"), DEVNET_PROFILES[profile].bigRaw, profile);
+  }
+  assert.equal(loadDevnetRuntime("legacy").profile, "legacy");
+  assert.throws(
+    () => loadDevnetRuntime("future" as never),
+    /Unknown devnet profile "future": the profiles are head, legacy/,
+  );
 });

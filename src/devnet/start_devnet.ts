@@ -13,8 +13,10 @@ import { writeWallet } from "../wallet/write_keyfile.ts";
 import { type Block, DevnetChain } from "./chain.ts";
 import { buildGenesis, type DevnetNeuron, type GenesisOptions, setStake } from "./genesis.ts";
 import { SUBTENSOR } from "./pallets/context.ts";
-import { RpcMethods } from "./rpc.ts";
-import { loadDevnetRuntime } from "./runtime.ts";
+import { type ReplyMangler, RpcMethods } from "./rpc.ts";
+import type { MetadataPatch } from "./metadata_patches.ts";
+import { DevnetRuntime, loadDevnetRuntime, patchMetadata, readExtractedMetadata } from "./runtime.ts";
+import { DEFAULT_DEVNET_PROFILE, devnetProfile, type DevnetProfileName } from "./runtime_profiles.ts";
 import { DevnetServer } from "./server.ts";
 import type { State } from "./state.ts";
 
@@ -29,6 +31,10 @@ export type BlockProduction =
 
 /** Options of {@linkcode startDevnet}. */
 export interface StartDevnetOptions extends GenesisOptions {
+  /** The runtime served: its transaction extensions and commitment variants (see `DEVNET_PROFILES`). @default "head" */
+  profile?: DevnetProfileName;
+  /** Metadata patches applied after the profile's (tests model a future runtime). @default none */
+  extraPatches?: readonly MetadataPatch[];
   /** Port to listen on; 0 picks a free one. @default 0 */
   port?: number;
   /** Interface to listen on. @default "127.0.0.1" */
@@ -62,12 +68,19 @@ export interface DevnetFaults {
    * does; an empty list restores them.
    */
   missingRuntimeApis(methods: readonly string[]): void;
+  /**
+   * Passes every JSON-RPC response through `mangle` before it is sent, as a misbehaving node would
+   * answer (wrong types, garbage bytes, errors, nothing); `undefined` answers correctly again.
+   */
+  mangleReplies(mangle: ReplyMangler | undefined): void;
 }
 
 /** A running devnet. */
 export interface Devnet extends AsyncDisposable {
   /** `ws://127.0.0.1:<port>`. */
   readonly endpoint: string;
+  /** The runtime profile served. */
+  readonly profile: DevnetProfileName;
   readonly port: number;
   readonly netuid: number;
   /** Genesis block hash. */
@@ -113,7 +126,13 @@ export interface Devnet extends AsyncDisposable {
  * ```
  */
 export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
-  const runtime = loadDevnetRuntime();
+  const profile = options.profile ?? DEFAULT_DEVNET_PROFILE;
+  const runtime = options.extraPatches === undefined || options.extraPatches.length === 0
+    ? loadDevnetRuntime(profile)
+    : new DevnetRuntime(
+      patchMetadata(readExtractedMetadata(), [...devnetProfile(profile).patches, ...options.extraPatches]),
+      profile,
+    );
   const netuid = options.netuid ?? 37;
   const genesis = await buildGenesis(runtime, options);
   const chainOptions: ConstructorParameters<typeof DevnetChain>[2] = {};
@@ -189,6 +208,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
 
   const devnet: Devnet = {
     endpoint: server.endpoint,
+    profile: runtime.profile,
     port: server.port,
     netuid,
     genesisHash: chain.genesisHash,
@@ -217,6 +237,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       missingRuntimeApis: (methods) => {
         rpc.missingRuntimeApis.clear();
         for (const method of methods) rpc.missingRuntimeApis.add(method);
+      },
+      mangleReplies: (mangle) => {
+        rpc.mangler = mangle;
       },
     },
     close,

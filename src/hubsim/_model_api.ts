@@ -20,6 +20,8 @@ export interface ApiContext {
   readonly treePageSize: number;
   /** Redirect LFS downloads to the `/_cdn/` route. */
   readonly cdnRedirect: boolean;
+  /** Origin the CDN redirects point to (another host, as the real hub's CDN is); `""` for this hub. */
+  readonly cdnUrl: string;
 }
 
 /** A request, parsed. */
@@ -219,7 +221,7 @@ export async function resolveFile(
   }
   if (file.lfs && ctx.cdnRedirect) {
     const prefix = commit.kind === "dataset" ? "dataset" : "model";
-    const location = `/_cdn/${prefix}/${commit.repo}/${commit.sha}/${
+    const location = `${ctx.cdnUrl}/_cdn/${prefix}/${commit.repo}/${commit.sha}/${
       file.path.split("/").map(encodeURIComponent).join("/")
     }`;
     req.record.status = 302;

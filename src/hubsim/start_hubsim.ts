@@ -49,6 +49,12 @@ export interface HubsimOptions {
   treePageSize?: number;
   /** Redirect LFS downloads to a `/_cdn/…` route, as the real hub redirects to its CDN. @default false */
   cdnRedirect?: boolean;
+  /**
+   * Where the LFS redirects point: the base URL of another local hub serving the same repositories
+   * on another host name (`http://localhost:<port>` beside `http://127.0.0.1:<port>`), as the real
+   * hub redirects to its CDN's host. @default this hub's own `/_cdn/` route
+   */
+  cdnUrl?: string;
   /** Files up to this size are kept in memory so older commits stay servable. @default 1048576 */
   retainBytes?: number;
   /** Faults to start with. */
@@ -106,6 +112,7 @@ export function startHubsim(options: HubsimOptions): Promise<Hubsim> {
     store,
     treePageSize: options.treePageSize ?? 100,
     cdnRedirect: options.cdnRedirect ?? false,
+    cdnUrl: (options.cdnUrl ?? "").replace(/\/+$/, ""),
   };
 
   const handler = async (request: Request): Promise<Response> => {

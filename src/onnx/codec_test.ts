@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { AttributeType, DataType, decodeModel, encodeModel, floatTensor, int64Tensor, node, valueInfo } from "./mod.ts";
+import {
+  AttributeType,
+  DataType,
+  decodeModel,
+  encodeModel,
+  floatTensor,
+  int64Tensor,
+  MAX_SUBGRAPH_DEPTH,
+  node,
+  valueInfo,
+} from "./mod.ts";
 
 const fixture = await Deno.readFile(new URL("./testdata/codec_fixture.onnx", import.meta.url));
 
@@ -78,4 +88,29 @@ Deno.test("decodeModel() rejects truncated and garbage bytes with a SyntaxError"
   assert.throws(() => decodeModel(fixture.subarray(0, fixture.length - 9)), SyntaxError);
   assert.throws(() => decodeModel(new Uint8Array([0x3a, 0xff, 0xff, 0xff, 0x0f, 1, 2])), /runs past the end/);
   assert.throws(() => decodeModel(new TextEncoder().encode("not a model at all")), SyntaxError);
+});
+
+Deno.test("decodeModel() refuses subgraphs nested deeper than 32 levels (2000 levels decoded, then overflowed encodeModel)", () => {
+  const wrap = (tag: number, inner: Uint8Array): Uint8Array => {
+    const length: number[] = [];
+    let n = inner.length;
+    do {
+      length.push(n >= 0x80 ? (n & 0x7f) | 0x80 : n);
+      n = Math.floor(n / 128);
+    } while (n > 0);
+    const out = new Uint8Array(1 + length.length + inner.length);
+    out.set([tag, ...length]);
+    out.set(inner, 1 + length.length);
+    return out;
+  };
+  const nested = (depth: number) => {
+    let graph: Uint8Array = new Uint8Array();
+    // graph.node[0].attribute[0].g = graph, `depth` times
+    for (let i = 0; i < depth; i++) graph = wrap(0x0a, wrap(0x2a, wrap(0x32, graph)));
+    return wrap(0x3a, graph);
+  };
+  const ok = decodeModel(nested(MAX_SUBGRAPH_DEPTH));
+  assert.deepEqual(decodeModel(encodeModel(ok)), ok);
+  assert.throws(() => decodeModel(nested(MAX_SUBGRAPH_DEPTH + 1)), /subgraphs nest deeper than 32 levels/);
+  assert.throws(() => decodeModel(nested(2000)), SyntaxError);
 });

@@ -19,9 +19,19 @@ import type {
 } from "./types.ts";
 
 /**
+ * How deep subgraphs (the `g`/`graphs` attributes of `If`, `Loop`, `Scan`)
+ * may nest. Real models nest a few levels; protobuf's default recursion
+ * limit (100 messages, 3 per subgraph level) stops ONNX Runtime near 32; and
+ * without a limit a few kilobytes of nested graphs decode but overflow the
+ * stack of every recursive walk after it (encoding, checks).
+ */
+export const MAX_SUBGRAPH_DEPTH = 32;
+
+/**
  * Decodes a serialized `ModelProto`.
  *
- * @throws {SyntaxError} when the bytes are not a well-formed ONNX model
+ * @throws {SyntaxError} when the bytes are not a well-formed ONNX model, or
+ * its subgraphs nest deeper than {@linkcode MAX_SUBGRAPH_DEPTH}
  */
 export function decodeModel(bytes: Uint8Array): Model {
   try {
@@ -63,7 +73,7 @@ function readModel(r: ProtoReader): Partial<Model> & { opsetImport: OpsetId[] } 
         m.docString = r.string();
         break;
       case 7:
-        m.graph = readGraph(r.message());
+        m.graph = readGraph(r.message(), 0);
         break;
       case 8:
         m.opsetImport.push(readOpset(r.message()));
@@ -102,15 +112,16 @@ function readEntry(r: ProtoReader): StringEntry {
   return e;
 }
 
-/** Decodes a `GraphProto` message. */
-export function readGraph(r: ProtoReader): Graph {
+/** Decodes a `GraphProto` message nested `depth` subgraphs deep (0 for the main graph). */
+export function readGraph(r: ProtoReader, depth: number): Graph {
+  if (depth > MAX_SUBGRAPH_DEPTH) throw new RangeError(`subgraphs nest deeper than ${MAX_SUBGRAPH_DEPTH} levels`);
   const g: Graph = { node: [], name: "", initializer: [], input: [], output: [], valueInfo: [] };
   while (!r.done) {
     const start = r.position;
     const { field, wire } = r.tag();
     switch (field) {
       case 1:
-        g.node.push(readNode(r.message()));
+        g.node.push(readNode(r.message(), depth));
         break;
       case 2:
         g.name = r.string();
@@ -137,7 +148,7 @@ export function readGraph(r: ProtoReader): Graph {
   return g;
 }
 
-function readNode(r: ProtoReader): Node {
+function readNode(r: ProtoReader, depth: number): Node {
   const n: Node = { input: [], output: [], opType: "", attribute: [] };
   while (!r.done) {
     const start = r.position;
@@ -156,7 +167,7 @@ function readNode(r: ProtoReader): Node {
         n.opType = r.string();
         break;
       case 5:
-        n.attribute.push(readAttribute(r.message()));
+        n.attribute.push(readAttribute(r.message(), depth));
         break;
       case 6:
         n.docString = r.string();
@@ -171,7 +182,7 @@ function readNode(r: ProtoReader): Node {
   return n;
 }
 
-function readAttribute(r: ProtoReader): Attribute {
+function readAttribute(r: ProtoReader, depth: number): Attribute {
   const a: Attribute = { name: "", type: 0 };
   while (!r.done) {
     const start = r.position;
@@ -193,7 +204,7 @@ function readAttribute(r: ProtoReader): Attribute {
         a.t = readTensor(r.message());
         break;
       case 6:
-        a.g = readGraph(r.message());
+        a.g = readGraph(r.message(), depth + 1);
         break;
       case 7:
         r.repeated(wire, (x) => x.float(), a.floats ??= []);
@@ -208,7 +219,7 @@ function readAttribute(r: ProtoReader): Attribute {
         (a.tensors ??= []).push(readTensor(r.message()));
         break;
       case 11:
-        (a.graphs ??= []).push(readGraph(r.message()));
+        (a.graphs ??= []).push(readGraph(r.message(), depth + 1));
         break;
       case 13:
         a.docString = r.string();

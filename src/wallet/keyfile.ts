@@ -107,9 +107,12 @@ export function expandedToCanonicalSecret(expanded: Uint8Array): Uint8Array {
 /** The address a keyfile claims (`ss58Address`, else `publicKey`/`accountId`), if any. */
 export function claimedAddress(data: KeyfileData, path: string): string | undefined {
   try {
-    if (data.ss58Address !== undefined) return encodeAddress(decodeAddress(data.ss58Address), SS58_PREFIX);
-    const key = data.publicKey ?? data.accountId;
-    return key === undefined ? undefined : encodeAddress(hexToU8a(key), SS58_PREFIX);
+    const key = data.ss58Address !== undefined ? decodeAddress(data.ss58Address) : data.publicKey ?? data.accountId;
+    if (key === undefined) return undefined;
+    const publicKey = typeof key === "string" ? hexToU8a(key) : key;
+    // SS58 also encodes 1, 2, 4, 8 and 33-byte ids; an sr25519 public key is 32 bytes.
+    if (publicKey.length !== 32) throw new RangeError(`the public key is ${publicKey.length} bytes, not 32`);
+    return encodeAddress(publicKey, SS58_PREFIX);
   } catch (error) {
     throw new WalletError(`Cannot read keyfile "${path}": bad address (${(error as Error).message})`, {
       reason: "malformed",
@@ -159,9 +162,17 @@ export async function keypairFromKeyfile(data: KeyfileData, path: string): Promi
     }
     const publicKey = decodeAddress(claimed);
     const probe = stringToU8a("subvalid keyfile check");
-    if (!sr25519Verify(probe, sr25519Sign(probe, { publicKey, secretKey }), publicKey)) {
-      throw mismatch(path, "privateKey", claimed, "a different key");
+    let verified: boolean;
+    try {
+      verified = sr25519Verify(probe, sr25519Sign(probe, { publicKey, secretKey }), publicKey);
+    } catch {
+      // A zero or out-of-range scalar: no sr25519 key at all (the message would not help, and names no file).
+      throw new WalletError(`Cannot read keyfile "${path}": "privateKey" is not an sr25519 secret key`, {
+        reason: "malformed",
+        path,
+      });
     }
+    if (!verified) throw mismatch(path, "privateKey", claimed, "a different key");
     pair = keyring.addFromPair({ publicKey, secretKey });
     source = "privateKey";
   } else {

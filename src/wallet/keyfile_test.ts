@@ -63,3 +63,17 @@ Deno.test("parseKeyfile() ignores unknown and null fields and refuses non-object
   assert.throws(() => parseKeyfile("{oops", "f"), /not JSON/);
   assert.throws(() => parseKeyfile('{"secretSeed":5}', "f"), /field "secretSeed" is not a string/);
 });
+
+Deno.test("keypairFromKeyfile() refuses a privateKey that is no sr25519 scalar, and a public key that is not 32 bytes, as malformed (found by fuzzing)", async () => {
+  const full = await keyfileFromSeed(mnemonicToMiniSecret(DEV_PHRASE));
+  const malformed = (pattern: RegExp) => (e: unknown) =>
+    e instanceof WalletError && e.reason === "malformed" && e.path === "f" && pattern.test(e.message);
+  await assert.rejects(
+    keypairFromKeyfile({ privateKey: `0x${"00".repeat(64)}`, ss58Address: DEV_ADDRESS }, "f"),
+    malformed(/Cannot read keyfile "f": "privateKey" is not an sr25519 secret key/),
+  );
+  await assert.rejects(
+    keypairFromKeyfile({ privateKey: full.privateKey!, publicKey: "0x01" }, "f"),
+    malformed(/Cannot read keyfile "f": bad address \(the public key is 1 bytes, not 32\)/),
+  );
+});

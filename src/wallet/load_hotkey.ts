@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { KeyringPair } from "@polkadot/keyring/types";
-import { type Argon2Params, BTWALLET_ARGON2, isNaclEncrypted, naclDecryptKeyfile } from "./nacl.ts";
+import { type Argon2Params, BTWALLET_ARGON2, isNaclEncrypted, NACL_MIN_BYTES, naclDecryptKeyfile } from "./nacl.ts";
 import { keypairFromKeyfile, parseKeyfile } from "./keyfile.ts";
 import { promptPassword } from "./prompt_password.ts";
 import { WalletError } from "./wallet_error.ts";
@@ -86,6 +86,12 @@ export async function loadHotkey(wallet: WalletLocation, options: LoadHotkeyOpti
         path,
         hint: `Set ${passwordEnv} in the environment, or run on a terminal to be asked`,
       });
+    }
+    if (bytes.length < NACL_MIN_BYTES) {
+      throw new WalletError(
+        `Cannot load hotkey "${label}": "${path}" has ${bytes.length} bytes, too few for $NACL contents`,
+        { reason: "malformed", path, hint: "The keyfile is truncated; restore it from its mnemonic" },
+      );
     }
     const decrypted = await naclDecryptKeyfile(bytes, password, options.kdf ?? BTWALLET_ARGON2);
     if (decrypted === undefined) {

@@ -80,6 +80,13 @@ Deno.test("loadHotkey() says what is wrong with missing, unreadable, malformed a
     await Deno.mkdir(join(dir, "old", "hotkeys"), { recursive: true });
     await Deno.writeTextFile(join(dir, "old", "hotkeys", "h"), "gAAAAABlegacyfernettoken");
     await assert.rejects(loadHotkey(wallet("old")), isWalletError("malformed", /legacy encryption/));
+    // A truncated $NACL file (found by fuzzing: a RangeError escaped before).
+    await Deno.mkdir(join(dir, "cut", "hotkeys"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "cut", "hotkeys", "h"), "$NACL0123456789");
+    await assert.rejects(
+      loadHotkey(wallet("cut"), { password: "x", kdf: FAST }),
+      isWalletError("malformed", /has 15 bytes, too few for \$NACL contents/),
+    );
     await assert.rejects(readColdkeyAddress({ path: dir, name: "none" }), isWalletError("missing"));
   });
 });

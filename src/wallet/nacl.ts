@@ -14,6 +14,9 @@ import { naclDecrypt, naclEncrypt } from "@polkadot/util-crypto";
 /** The `$NACL` prefix. */
 export const NACL_PREFIX: Uint8Array = stringToU8a("$NACL");
 
+/** The shortest `$NACL` contents: the prefix, a 24-byte nonce and the 16-byte authenticator of an empty box. */
+export const NACL_MIN_BYTES = 5 + 24 + 16;
+
 /** btwallet's fixed argon2i salt (`NACL_SALT`). */
 export const NACL_SALT: Uint8Array = hexToU8a("0x137183dff15a09bc9c90b5518739e9b1");
 
@@ -57,7 +60,7 @@ export async function naclDecryptKeyfile(
   params: Argon2Params = BTWALLET_ARGON2,
 ): Promise<Uint8Array | undefined> {
   const body = bytes.subarray(NACL_PREFIX.length);
-  if (!isNaclEncrypted(bytes) || body.length < 24 + 16) {
+  if (!isNaclEncrypted(bytes) || bytes.length < NACL_MIN_BYTES) {
     throw new RangeError(`Cannot decrypt keyfile: ${bytes.length} bytes is too short for $NACL contents`);
   }
   const plain = naclDecrypt(body.subarray(24), body.subarray(0, 24), await naclKey(password, params));
