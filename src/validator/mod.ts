@@ -6,6 +6,8 @@
  *
  * @module
  */
+export * from "./compare_models.ts";
+export * from "./competition_score.ts";
 export * from "./miner_iterator.ts";
 export * from "./model_updater.ts";
 export * from "./ports.ts";
