@@ -32,7 +32,7 @@ Deno.test("parseScoreRequest() takes a well-formed request and names the first b
 });
 
 Deno.test("parseScoreResponse() accepts reports and failures of this version only", () => {
-  const report = { model: "/m", device: "cpu", loss: 1, samples: [], tokens_per_second: 1, seconds: 1 };
+  const report = { model: "/m", device: "cpu", loss: 1, samples: [], "tokens_per_second": 1, seconds: 1 };
   assert.equal(parseScoreResponse({ version: 1, ok: true, report }).ok, true);
   const failure = parseScoreResponse({ version: 1, ok: false, error: { name: "E", message: "m", exitCode: 3 } });
   assert.equal(failure.ok, false);
