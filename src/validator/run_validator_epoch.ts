@@ -7,7 +7,7 @@
  * @module
  */
 import { getLog, type Log } from "../log/mod.ts";
-import { readEpochState, writeEpochState } from "./epoch_state.ts";
+import { readEpochState, removeStaleTemporaries, writeEpochState } from "./epoch_state.ts";
 import type { ChainReader, GcSummary, ModelStore, Scorer, WeightSetter, WeightsOutcome } from "./ports.ts";
 import { type EpochResult, runEpoch, type RunEpochOptions } from "./run_epoch.ts";
 
@@ -46,13 +46,15 @@ export interface ValidatorEpochResult {
 /**
  * Runs one epoch end to end: state → epoch → weights → state → GC.
  *
- * @throws the errors of {@linkcode runEpoch}, and a state file that is not one
+ * @throws the errors of {@linkcode runEpoch}, and a `ConfigError` for a state file that is not one
  */
 export async function runValidatorEpoch(
   ports: ValidatorEpochPorts,
   options: RunValidatorEpochOptions,
 ): Promise<ValidatorEpochResult> {
   const log = options.log ?? getLog("epoch");
+  // A run killed while saving leaves temporaries; only a run that saves the state cleans them.
+  if (ports.weights !== undefined) await removeStaleTemporaries(options.statePath);
   const previous = await readEpochState(options.statePath, {
     netuid: options.netuid,
     competitionId: options.competitionId,
@@ -66,7 +68,10 @@ export async function runValidatorEpoch(
       { uids, weights: uids.map((uid) => epoch.weights.get(uid)!) },
       options.signal,
     );
-    if (!receipt.success) log.error(`Weights not set: ${receipt.reason}`, { hint: receipt.hint });
+    if (!receipt.success) {
+      log.error(`Weights not set: ${receipt.reason}`);
+      if (receipt.hint !== undefined) log.info(`Hint: ${receipt.hint}`);
+    }
   } else if (ports.weights !== undefined) {
     log.warn("No model earned weight this epoch: nothing to set");
   }
