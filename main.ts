@@ -15,54 +15,17 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { connectChain } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
-import { defineTask } from "./src/config/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
 import { getCompetition } from "./src/eval/mod.ts";
 import { formatEpoch, runValidatorEpoch } from "./src/validator/mod.ts";
 import { liveChainReader, liveModelStore, liveScorer, liveWeightSetter } from "./src/validator/live/mod.ts";
 import { loadHotkey } from "./src/wallet/mod.ts";
-import { formatReceipt, type WeightsReceipt } from "./src/weights/mod.ts";
+import { failureExitCode, formatReceipt, type WeightsReceipt } from "./src/weights/mod.ts";
+import { epochStatePath, spec } from "./tasks/specs/epoch.ts";
 
-/** The epoch task. */
-export const spec = defineTask({
-  name: "epoch",
-  summary: "One validator epoch: chain snapshot, fetch, score, weights (set, or explained with --dry-run)",
-  usage: "deno task epoch --samples <file.jsonl> [flags]",
-  description: "The competition's evaluation samples are given as a file (JSON Lines, as `deno task score` reads\n" +
-    "them); subvalid does not draw SN37's datasets itself yet. The moving average of the weights is kept in\n" +
-    "--state between runs.",
-  groups: ["wallet", "subtensor", "validator", "hub", "logging"],
-  flags: {
-    samples: { kind: "path", description: "The competition's evaluation samples (JSON Lines)", valueName: "<file>" },
-    competition: { kind: "integer", description: "The competition evaluated", default: 4, min: 0, valueName: "<id>" },
-    tokenizer: {
-      kind: "path",
-      description: "Score every model with this tokenizer (the competition's forced one)",
-      valueName: "<dir>",
-    },
-    state: {
-      kind: "path",
-      description: "The moving-average state file (default ./.cache/subvalid/epoch-<netuid>.json)",
-      valueName: "<file>",
-    },
-    "dry-run": { kind: "boolean", description: "Score and compute the weights, but set nothing (state unchanged)" },
-    gc: {
-      kind: "boolean",
-      description: "After the epoch, delete cached models no commitment references",
-      default: true,
-    },
-    json: { kind: "boolean", description: "Print the epoch and the receipt as JSON on stdout" },
-  },
-  examples: [
-    "deno task epoch --samples eval.jsonl --wallet.name validator --subtensor.network finney",
-    "deno task epoch --samples eval.jsonl --competition 99 --subtensor.network local --dry-run --json",
-  ],
-});
-
-const PROJECT = new URL(".", import.meta.url).pathname;
+export { spec };
 
 /** Runs one epoch and returns the exit code: 0 when the weights were set (or, dry, computed). */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
@@ -76,10 +39,12 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     if (getCompetition(flags.competition) === undefined) {
       throw new ConfigError(`Cannot run an epoch: unknown competition ${flags.competition}`);
     }
-    if (config.offline && !flags["dry-run"]) {
-      throw new ConfigError("Cannot set weights --offline", { hint: "Add --dry-run, or drop --offline" });
+    if (config.offline) {
+      throw new ConfigError("Cannot run an epoch --offline: it reads the metagraph and the commitments on chain", {
+        hint: "Drop --offline; to score cached models without a chain, use deno task score or deno task eval",
+      });
     }
-    const statePath = flags.state ?? join(PROJECT, ".cache", "subvalid", `epoch-${config.netuid}.json`);
+    const statePath = epochStatePath(config);
     const hotkey = flags["dry-run"] ? undefined : await loadHotkey(config.wallet);
     const { validator } = config;
 
@@ -133,7 +98,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       printOut(formatEpoch(epoch));
       if (receipt) printOut(formatReceipt(receipt));
     }
-    return receipt === undefined || receipt.success ? ExitCode.Ok : ExitCode.Weights;
+    return receipt === undefined || receipt.success ? ExitCode.Ok : failureExitCode(receipt);
   });
 }
 

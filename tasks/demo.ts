@@ -18,26 +18,14 @@
 import { join } from "node:path";
 import { formatReceipt } from "../src/weights/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { DEMO_MINERS, runDemo } from "../src/demo/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { formatEpoch } from "../src/validator/mod.ts";
+import { spec } from "./specs/demo.ts";
 
 const PROJECT = new URL("..", import.meta.url).pathname;
 
-/** The demo task. */
-export const spec = defineTask({
-  name: "demo",
-  summary: "One full validator epoch on a local chain and a local hub with small real models",
-  usage: "deno task demo [flags]",
-  description: "Everything runs on this machine (loopback only); nothing touches a real chain or hub.\n" +
-    "Working files go to ./.cache/demo; models to the model cache (--validator.model_dir).",
-  groups: ["validator", "logging"],
-  flags: {
-    json: { kind: "boolean", description: "Print the epoch, the receipt and the stored weights as JSON on stdout" },
-  },
-  examples: ["deno task demo", "deno task demo --json --validator.device cpu"],
-});
+export { spec };
 
 /** Runs the demo and returns the exit code: 0 when the chain stored the weights. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {

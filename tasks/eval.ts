@@ -14,36 +14,14 @@
  * @module
  */
 import { join } from "node:path";
-import { defineTask } from "../src/config/mod.ts";
-import { printOut, runTask } from "../src/cli/mod.ts";
-import { ExitCode } from "../src/errors/mod.ts";
+import { checkPaths, printOut, runTask } from "../src/cli/mod.ts";
+import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
-import { builtInSamples, isIdsSample, readSamples, type Sample, SAMPLE_SETS } from "../src/eval/mod.ts";
+import { builtInSamples, isIdsSample, readSamples, type Sample } from "../src/eval/mod.ts";
 import { lossesByTask, scoreInSubprocess, scoreModel, type ScoreReport } from "../src/score/mod.ts";
+import { spec } from "./specs/eval.ts";
 
-/** The eval task. */
-export const spec = defineTask({
-  name: "eval",
-  summary: "One-off evaluation: score a local model directory on a samples file or a built-in sample set",
-  usage: "deno task eval --model <dir> (--samples <file.jsonl> | --set <name>) [flags]",
-  description: `Built-in sets: ${Object.values(SAMPLE_SETS).map((s) => `${s.name} (${s.description})`).join("; ")}.`,
-  groups: ["validator", "logging"],
-  flags: {
-    model: { kind: "path", description: "Model directory (HF layout, onnx/model.onnx)", valueName: "<dir>" },
-    samples: { kind: "path", description: 'Samples file (JSON Lines, optional "task" per line)', valueName: "<file>" },
-    set: { kind: "string", description: "A built-in sample set instead of a file", choices: Object.keys(SAMPLE_SETS) },
-    tokenizer: { kind: "path", description: "Use this tokenizer directory instead of the model's", valueName: "<dir>" },
-    device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
-    "batch-tokens": { kind: "integer", description: "Token budget of one batch", min: 1, valueName: "N" },
-    timeout: { kind: "duration", description: "Deadline (default --validator.score_timeout)", min: 1 },
-    "in-process": { kind: "boolean", description: "Score in this process instead of an isolated child" },
-    json: { kind: "boolean", description: "Print one JSON object on stdout" },
-  },
-  examples: [
-    "deno task eval --model tests/fixtures/models/tiny-llama --set smoke",
-    "deno task eval --model ./my-model --samples eval.jsonl --tokenizer ./gpt4-tokenizer --json",
-  ],
-});
+export { spec };
 
 function toJsonLine(sample: Sample): string {
   const task = sample.task === undefined ? {} : { task: sample.task };
@@ -60,10 +38,24 @@ const nice = (x: number) => Number.isFinite(x) ? x.toFixed(4) : "Infinity";
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
     const { flags } = config;
-    if (flags.model === undefined) throw new TypeError("--model <dir> is required");
-    if ((flags.samples === undefined) === (flags.set === undefined)) {
-      throw new TypeError("Give exactly one of --samples <file.jsonl> and --set <name>");
+    if (flags.model === undefined) {
+      throw new ConfigError("Cannot evaluate: missing --model", {
+        hint: 'Pass --model <dir> and --samples <file.jsonl> or --set smoke (run "deno task eval --help")',
+      });
     }
+    if ((flags.samples === undefined) === (flags.set === undefined)) {
+      throw new ConfigError(
+        `Cannot evaluate: give exactly one of --samples and --set (${
+          flags.set === undefined ? "neither" : "both"
+        } given)`,
+        { hint: "Pass --samples <file.jsonl> for your samples, or --set smoke for the built-in set" },
+      );
+    }
+    await checkPaths([
+      { flag: "--model", path: flags.model, kind: "directory" },
+      { flag: "--samples", path: flags.samples, kind: "file" },
+      { flag: "--tokenizer", path: flags.tokenizer, kind: "directory" },
+    ]);
     const samples = flags.samples !== undefined ? await readSamples(flags.samples) : builtInSamples(flags.set!);
     const device = flags.device ?? config.validator.device;
     const tokens = flags["batch-tokens"] ?? config.validator.batchTokens;
