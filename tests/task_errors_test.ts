@@ -203,7 +203,7 @@ Deno.test("a denial is exit 3 naming the path and the permission set, never a mi
   );
 });
 
-Deno.test("--offline touches no chain and no hub, and the loopback-only sets reach nothing else", async () => {
+Deno.test("--offline touches no chain and no hub (with a YAML config), and the loopback-only sets reach nothing else", async () => {
   await using t = await scratch();
   // A tripwire where the chain and the hub would be: no task may connect to it.
   const tripwire = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -229,7 +229,13 @@ Deno.test("--offline touches no chain and no hub, and the loopback-only sets rea
       ["eval", ["--model", MODEL, "--set", "smoke", "--json"], [0]],
       ["setup:cuda", ["--registry", `http://127.0.0.1:${port}`], [2]],
     ];
-    const runs = await mapPool(cases, 3, ([task, args]) => runCli(task, ["--offline", ...remote, ...args], { env }));
+    // With a YAML config too: it is read under each task's own set.
+    const yaml = ["--config", join(t.path, "config.yaml")];
+    const runs = await mapPool(
+      cases,
+      3,
+      ([task, args]) => runCli(task, ["--offline", ...yaml, ...remote, ...args], { env }),
+    );
     runs.forEach((run, i) => {
       const [task, args, codes] = cases[i]!;
       assert.ok(codes.includes(run.code), `deno task ${task} --offline ${args.join(" ")}: ${run.code}\n${run.stderr}`);
@@ -285,7 +291,7 @@ Deno.test("weights names a uid given twice, a misspelt BT_* variable is warned a
   assert.doesNotMatch(unreachable.stderr, /ERROR.*fetch failed/);
 });
 
-Deno.test("hubsim checks --root at start, and its --help examples serve the fixtures", async () => {
+Deno.test("hubsim's --help example serves the fixtures, and SIGTERM through the launcher stops it with 0", async () => {
   const help = await runCli("hubsim", ["--help"]);
   const example = help.stdout.split("\n").find((line) => line.trim().startsWith("deno task hubsim --root"))!;
   const root = example.trim().split(/\s+/)[4]!;
@@ -295,6 +301,11 @@ Deno.test("hubsim checks --root at start, and its --help examples serve the fixt
   const info = await fetch(`${ready.url}/api/models/acme/tiny-onnx/revision/main?blobs=true`);
   assert.equal(info.status, 200);
   await info.body?.cancel();
+  // SIGTERM (systemd's stop) reaches the hub through the launcher: a clean stop, exit 0.
+  hub.kill("SIGTERM");
+  const stopped = await hub.done();
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stderr, /Local hub stopped/);
 });
 
 Deno.test("bench checks its Python side first and says what to install", async () => {
