@@ -17,28 +17,15 @@
  */
 import { join } from "node:path";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
 import { DEMO_MINERS, runDemo } from "../src/demo/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { formatStepReport, type StepReport } from "../src/validator/mod.ts";
+import { spec } from "./specs/demo.ts";
 
 const PROJECT = new URL("..", import.meta.url).pathname;
 
-/** The demo task. */
-export const spec = defineTask({
-  name: "demo",
-  summary: "The validator on a local chain and a local hub with small real models, a few steps, weights on chain",
-  usage: "deno task demo [flags]",
-  description: "Everything runs on this machine (loopback only); nothing touches a real chain or hub.\n" +
-    "Working files go to ./.cache/demo; models to the model cache (--validator.model_dir).",
-  groups: ["validator", "logging"],
-  flags: {
-    steps: { kind: "integer", description: "Validator steps to run", default: 3, min: 1, max: 20, valueName: "N" },
-    json: { kind: "boolean", description: "Print the step reports as one JSON array on stdout" },
-  },
-  examples: ["deno task demo", "deno task demo --steps 5 --json --validator.device cpu"],
-});
+export { spec };
 
 function storedTable(stored: ReadonlyMap<number, number>): string {
   return formatTable([...stored].map(([uid, u16]) => ({ uid, u16 })), [

@@ -20,8 +20,7 @@
  */
 import { join } from "node:path";
 import { connectChain, readGenesisHash } from "../src/chain/mod.ts";
-import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
+import { checkPaths, printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import {
   builtInSamples,
@@ -50,65 +49,9 @@ import {
   resolveModel,
   scoreModels,
 } from "../src/validator/live/mod.ts";
+import { spec } from "./specs/eval.ts";
 
-/** The eval task. */
-export const spec = defineTask({
-  name: "eval",
-  summary: "One-off evaluation: a local model or a Hub repo on a competition's real data, beside the leaders",
-  usage: "deno task eval --model <dir | ns/name[@revision]> [flags]",
-  description: "Data: the competition's draw for --block-hash, --block N (its sync block's hash from the chain),\n" +
-    "--seed N (0 = random, printed) or, by default, the current sync block; or --samples/--set.\n" +
-    `Built-in sets: ${Object.values(SAMPLE_SETS).map((s) => `${s.name} (${s.description})`).join("; ")}.`,
-  groups: ["subtensor", "validator", "hub", "logging"],
-  flags: {
-    model: { kind: "string", description: "A model directory, or a Hub repo ns/name[@revision]", valueName: "<model>" },
-    competition: {
-      kind: "integer",
-      description: "The competition (default: the one active now, or at --block)",
-      min: 0,
-      valueName: "<id>",
-    },
-    block: { kind: "integer", description: "Draw the data of this block's sync block", min: 0, valueName: "N" },
-    "block-hash": { kind: "string", description: "Draw the data of the sync block with this hash", valueName: "0x…" },
-    seed: { kind: "string", description: "Draw the data from this seed (the reference's --random_seed; 0 = random)" },
-    compare: {
-      kind: "string",
-      description: "Score beside: top[:K] (the leaders on chain), uids (3,7) or repos (ns/name@rev,…)",
-      valueName: "<spec>",
-    },
-    "commit-block": {
-      kind: "integer",
-      description: "The block the model would be committed at, for epsilon (default: now)",
-      min: 0,
-      valueName: "N",
-    },
-    samples: { kind: "path", description: 'Score a samples file (JSON Lines, optional "task")', valueName: "<file>" },
-    set: { kind: "string", description: "Score a built-in sample set", choices: Object.keys(SAMPLE_SETS) },
-    tokenizer: {
-      kind: "path",
-      description: "With --samples/--set: a tokenizer instead of the model's",
-      valueName: "<dir>",
-    },
-    device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
-    "batch-tokens": { kind: "integer", description: "Token budget of one batch", min: 1, valueName: "N" },
-    timeout: { kind: "duration", description: "Deadline per model (default --validator.score_timeout)", min: 1 },
-    "in-process": { kind: "boolean", description: "With --samples/--set: score in this process, not a worker" },
-    "validator.schedule": {
-      kind: "string",
-      description: "Competition schedule: sn37 or local (the demo competition)",
-      choices: ["sn37", "local"],
-      default: "sn37",
-    },
-    "validator.sync_cadence": { kind: "integer", description: "Blocks between sync blocks", default: 360, min: 1 },
-    "validator.sync_genesis": { kind: "integer", description: "The first sync block", default: 3_138_611, min: 0 },
-    json: { kind: "boolean", description: "Print one JSON object on stdout (progress stays on stderr)" },
-  },
-  examples: [
-    "deno task eval --model ./my-model --block-hash 0x1111111111111111111111111111111111111111111111111111111111111111",
-    "deno task eval --model me/my-model@main --compare top:3 --subtensor.network finney --json",
-    "deno task eval --model tests/fixtures/models/tiny-llama --set smoke",
-  ],
-});
+export { spec };
 
 const nice = (x: number) => Number.isFinite(x) ? x.toFixed(4) : "inf";
 const finite = (x: number) => Number.isFinite(x) ? x : null;
@@ -118,11 +61,20 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
     const { flags, validator } = config;
     if (flags.model === undefined) {
-      throw new ConfigError("Give the model to evaluate with --model <dir | ns/name[@revision]>");
+      throw new ConfigError("Cannot evaluate: missing --model", {
+        hint: 'Pass --model <dir> or --model <namespace/name[@revision]> (run "deno task eval --help")',
+      });
     }
     if (flags.samples !== undefined && flags.set !== undefined) {
-      throw new ConfigError("Give one of --samples and --set");
+      throw new ConfigError("Cannot evaluate: give one of --samples and --set, not both", {
+        hint: "Pass --samples <file.jsonl> for your samples, or --set smoke for the built-in set",
+      });
     }
+    await checkPaths([
+      { flag: "--samples", path: flags.samples, kind: "file" },
+      { flag: "--tokenizer", path: flags.tokenizer, kind: "directory" },
+    ]);
+
     const sources = [flags.block, flags["block-hash"], flags.seed].filter((x) => x !== undefined).length;
     if (sources > 1) throw new ConfigError("Give at most one of --block, --block-hash and --seed");
     const scoreOptions = {
@@ -138,6 +90,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       token: config.hub.token,
       offline: config.hub.offline,
       signal,
+      // A model directory is found where the command was typed.
+      cwd: Deno.env.get("INIT_CWD"),
     };
 
     // --samples / --set: a samples file or a built-in set, per-task mean losses.

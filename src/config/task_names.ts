@@ -5,7 +5,8 @@
 export const TASK_NAMES: readonly string[] = [
   "validate",
   "demo",
-  "epoch",
+  "report",
+  "data",
   "chain:read",
   "commit",
   "devnet",

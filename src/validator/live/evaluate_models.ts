@@ -9,7 +9,7 @@
  * @module
  */
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import {
   checkModelConstraints,
   constraintsFor,
@@ -19,6 +19,7 @@ import {
   openCheckpoint,
   UnsupportedModelError,
 } from "../../checkpoint/mod.ts";
+import { ConfigError } from "../../errors/mod.ts";
 import type { Competition } from "../../eval/mod.ts";
 import { fetchModel, MinerModelError } from "../../hub/mod.ts";
 import { getLog } from "../../log/mod.ts";
@@ -59,6 +60,8 @@ export interface FetchOptions {
   token?: string | undefined;
   offline?: boolean | undefined;
   signal?: AbortSignal | undefined;
+  /** Where a relative model directory is found. @default Deno.cwd() */
+  cwd?: string | undefined;
 }
 
 async function directorySize(dir: string): Promise<number> {
@@ -93,11 +96,15 @@ export async function resolveModel(
   text: string,
   options: FetchOptions,
 ): Promise<{ model: ResolvedModel; totalBytes: number }> {
-  const isDir = await Deno.stat(text).then((s) => s.isDirectory, () => false);
-  if (isDir) return { model: { label: text, dir: text }, totalBytes: await directorySize(text) };
+  // A directory (relative to `options.cwd`) keeps the name it was given as its label.
+  const dir = resolve(options.cwd ?? Deno.cwd(), text);
+  const isDir = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
+  if (isDir) return { model: { label: text, dir }, totalBytes: await directorySize(dir) };
   const ref = parseModelArgument(text);
   if (ref === undefined) {
-    throw new TypeError(`Cannot find the model "${text}": it is not a directory, nor "namespace/name[@revision]"`);
+    throw new ConfigError(`Cannot find the model "${text}": it is not a directory, nor "namespace/name[@revision]"`, {
+      hint: "Pass an existing model directory, or a Hub repository as namespace/name or namespace/name@revision",
+    });
   }
   const fetched = await fetchModel({ namespace: ref.namespace, name: ref.name, commit: ref.revision }, {
     modelDir: options.modelDir,
