@@ -32,7 +32,6 @@ import {
   prepareEvalData,
   readSamples,
   type Sample,
-  SAMPLE_SETS,
   type ScheduledCompetition,
   SN37_SCHEDULE,
   syncBlock,
