@@ -104,6 +104,7 @@ Deno.test("operator mistakes are exit 2 with an ERROR line (never exit 1) for ev
       "devnet": [["--port", busyPort], ["--miners", "-1"]],
       "demo": [["--validator.device", "tpu"]],
       "bench": [["--python", missing]],
+      "bench:tokenize": [["--rounds", "0"]],
       "setup:cuda": [["--offline"]],
       "doctor": [["--validator.device", "gpu"]],
     };

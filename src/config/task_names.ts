@@ -18,5 +18,6 @@ export const TASK_NAMES: readonly string[] = [
   "weights",
   "doctor",
   "bench",
+  "bench:tokenize",
   "setup:cuda",
 ];

@@ -17,7 +17,13 @@ export const spec = defineTask({
   flags: {
     steps: { kind: "integer", description: "Validator steps to run", default: 3, min: 1, max: 20, valueName: "N" },
     json: { kind: "boolean", description: "Print the step reports as one JSON array on stdout" },
+    serve: {
+      kind: "boolean",
+      description: "After the steps, keep the local chain and hub up until Ctrl-C (to try deno task eval on them)",
+    },
+    "chain-port": { kind: "integer", description: "With --serve: the chain's port", default: 9944, min: 0, max: 65535 },
+    "hub-port": { kind: "integer", description: "With --serve: the hub's port", default: 8765, min: 0, max: 65535 },
   },
-  examples: ["deno task demo", "deno task demo --steps 5 --json --validator.device cpu"],
+  examples: ["deno task demo", "deno task demo --steps 5 --json --validator.device cpu", "deno task demo --serve"],
   access: (config) => ({ write: [config.validator.modelDir, config.validator.cacheDir] }),
 });

@@ -7,6 +7,7 @@
  */
 import type { TaskSpec } from "../../src/config/mod.ts";
 import { spec as bench } from "./bench.ts";
+import { spec as benchTokenize } from "./bench_tokenize.ts";
 import { spec as chainRead } from "./chain_read.ts";
 import { spec as commit } from "./commit.ts";
 import { spec as demo } from "./demo.ts";
@@ -35,6 +36,7 @@ export interface LaunchableTask {
 /** The tasks by `deno task` name. */
 export const TASKS: Readonly<Record<string, LaunchableTask>> = Object.freeze({
   "bench": { spec: bench, module: "tasks/bench.ts" },
+  "bench:tokenize": { spec: benchTokenize, module: "tasks/bench/tokenize.ts" },
   "chain:read": { spec: chainRead, module: "tasks/chain_read.ts" },
   "commit": { spec: commit, module: "tasks/commit.ts" },
   "demo": { spec: demo, module: "tasks/demo.ts" },
