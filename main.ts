@@ -18,7 +18,6 @@
 import { connectChain, readGenesisHash } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
-import { type CompetitionSchedule, DEMO_SCHEDULE, SN37_SCHEDULE } from "./src/eval/mod.ts";
 import { ValidatorState } from "./src/state/mod.ts";
 import { type ChainReader, realClock, runValidator, type WeightSetter } from "./src/validator/mod.ts";
 import {
@@ -33,10 +32,9 @@ import {
 import { loadHotkey } from "./src/wallet/mod.ts";
 import { NotRegisteredError } from "./src/weights/mod.ts";
 import { spec } from "./tasks/specs/validate.ts";
+import { scheduleOf } from "./tasks/_eval_data.ts";
 
 export { spec };
-
-const SCHEDULES: Record<string, CompetitionSchedule> = { sn37: SN37_SCHEDULE, local: DEMO_SCHEDULE };
 
 /** The reference's cadences compressed for a local chain: minutes become fractions of a second. */
 const FAST_CADENCES = {
@@ -110,8 +108,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       weights,
       clock: realClock,
       state,
-      schedule: SCHEDULES[flags["validator.schedule"]]!,
-      sync: { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] },
+      ...scheduleOf(flags),
       blockTimeMs: flags["validator.block_time"],
       cadences: flags["validator.fast_cadences"]
         ? { ...FAST_CADENCES, weightsRetryMs: 200, weightsIntervalMs: 1_000 }

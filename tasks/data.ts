@@ -16,19 +16,10 @@
 import { connectChain, readBlockHash } from "../src/chain/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
-import {
-  competitionAt,
-  competitionsAt,
-  DEMO_SCHEDULE,
-  type PreparedEvalData,
-  prepareEvalData,
-  samplesJsonLines,
-  SN37_SCHEDULE,
-  syncBlock,
-} from "../src/eval/mod.ts";
-import { loadCompetitionTokenizer } from "../src/hub/mod.ts";
+import { type PreparedEvalData, samplesJsonLines, syncBlock } from "../src/eval/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { spec } from "./specs/data.ts";
+import { checkBlockHash, loadEvalData, pickCompetition, scheduleOf } from "./_eval_data.ts";
 
 export { spec };
 
@@ -66,13 +57,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     if ((flags.block === undefined) === (flags["block-hash"] === undefined)) {
       throw new ConfigError("Give exactly one of --block N and --block-hash 0x…");
     }
-    const hash = flags["block-hash"];
-    if (hash !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(hash)) {
-      throw new ConfigError(`Bad --block-hash "${hash}": expected 0x and 64 hex digits`);
-    }
-    const schedule = flags["validator.schedule"] === "local" ? DEMO_SCHEDULE : SN37_SCHEDULE;
-    const sync = { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] };
-    let blockHash = hash;
+    let blockHash = flags["block-hash"] === undefined ? undefined : checkBlockHash(flags["block-hash"]);
+    const { schedule, sync } = scheduleOf(flags);
     let syncBlockNumber: number | undefined;
     let scheduleBlock: number;
     if (flags.block !== undefined) {
@@ -85,33 +71,13 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       // Only the hash is known: the schedule's latest entry decides the competition.
       scheduleBlock = schedule.at(-1)!.startBlock;
     }
-    const competition = flags.competition === undefined
-      ? competitionsAt(scheduleBlock, { schedule })[0]!
-      : competitionAt(flags.competition, scheduleBlock, { schedule });
-    if (competition === undefined) {
-      throw new ConfigError(
-        `Competition ${flags.competition} is not scheduled at block ${scheduleBlock}: scheduled are ${
-          competitionsAt(scheduleBlock, { schedule }).map((c) => c.id).join(", ")
-        }`,
-      );
-    }
-    const repo = competition.constraints.tokenizer;
-    const tokenizer = repo === undefined ? undefined : await loadCompetitionTokenizer(repo, {
-      modelDir: config.validator.modelDir,
-      hubUrl: config.hub.url,
-      token: config.hub.token,
-      offline: config.hub.offline,
+    const competition = pickCompetition(flags.competition, scheduleBlock, schedule);
+    const files = await loadEvalData(
+      competition,
+      { blockHash: blockHash!, syncBlock: syncBlockNumber },
+      config,
       signal,
-    });
-    const files = await prepareEvalData(competition, { blockHash: blockHash!, syncBlock: syncBlockNumber }, {
-      cacheDir: config.validator.dataDir,
-      encoder: tokenizer === undefined
-        ? undefined
-        : { key: `${tokenizer.repo}@${tokenizer.commit}`, encodeSample: (s) => tokenizer.encodeSample(s) },
-      cacheOnly: config.hub.offline,
-      baseUrl: config.hub.datasetsUrl,
-      signal,
-    });
+    );
     log.info(`${files.cached ? "Read cached" : "Drew"} the data of competition ${competition.id}`, {
       blockHash: files.data.block_hash,
       samples: files.sampleTasks.length,

@@ -22,21 +22,7 @@ import { join } from "node:path";
 import { connectChain, readGenesisHash } from "../src/chain/mod.ts";
 import { checkPaths, printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
-import {
-  builtInSamples,
-  competitionAt,
-  competitionsAt,
-  DEMO_SCHEDULE,
-  type EvalTask,
-  isIdsSample,
-  prepareEvalData,
-  readSamples,
-  type Sample,
-  type ScheduledCompetition,
-  SN37_SCHEDULE,
-  syncBlock,
-} from "../src/eval/mod.ts";
-import { loadCompetitionTokenizer } from "../src/hub/mod.ts";
+import { builtInSamples, type EvalTask, isIdsSample, readSamples, type Sample, syncBlock } from "../src/eval/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { lossesByTask, scoreModel } from "../src/score/mod.ts";
 import { type ChainReader, compareModels, competitionScore } from "../src/validator/mod.ts";
@@ -49,6 +35,7 @@ import {
   scoreModels,
 } from "../src/validator/live/mod.ts";
 import { spec } from "./specs/eval.ts";
+import { checkBlockHash, loadEvalData, pickCompetition, scheduleOf } from "./_eval_data.ts";
 
 export { spec };
 
@@ -139,8 +126,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
 
     // The competition's data, as a validator draws it.
-    const schedule = flags["validator.schedule"] === "local" ? DEMO_SCHEDULE : SN37_SCHEDULE;
-    const sync = { genesis: flags["validator.sync_genesis"], cadence: flags["validator.sync_cadence"] };
+    const { schedule, sync } = scheduleOf(flags);
     const chainCompare = /^(top(:\d+)?|\d+(,\d+)*)$/.test(flags.compare ?? "");
     const needsChain = !config.offline &&
       (flags.block !== undefined || sources === 0 || chainCompare || flags["commit-block"] === undefined);
@@ -149,22 +135,10 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     if (client !== undefined) log.debug("Connected", { genesis: readGenesisHash(client) });
     const head = chain === undefined ? undefined : await chain.head(signal);
     const at = flags.block ?? head?.block ?? schedule.at(-1)!.startBlock;
-    const competition: ScheduledCompetition | undefined = flags.competition === undefined
-      ? competitionsAt(at, { schedule })[0]
-      : competitionAt(flags.competition, at, { schedule });
-    if (competition === undefined) {
-      throw new ConfigError(
-        `Competition ${flags.competition} is not scheduled at block ${at}: scheduled are ${
-          competitionsAt(at, { schedule }).map((c) => c.id).join(", ")
-        }`,
-      );
-    }
+    const competition = pickCompetition(flags.competition, at, schedule);
     let source: { blockHash: string; syncBlock?: number } | { seed: bigint };
     if (flags["block-hash"] !== undefined) {
-      if (!/^0x[0-9a-fA-F]{64}$/.test(flags["block-hash"])) {
-        throw new ConfigError(`Bad --block-hash "${flags["block-hash"]}": expected 0x and 64 hex digits`);
-      }
-      source = { blockHash: flags["block-hash"] };
+      source = { blockHash: checkBlockHash(flags["block-hash"]) };
     } else if (flags.seed !== undefined) {
       if (!/^\d+$/.test(flags.seed)) {
         throw new ConfigError(`Bad --seed "${flags.seed}": expected a non-negative integer`);
@@ -184,17 +158,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       const block = syncBlock(flags.block ?? head!.block, sync);
       source = { blockHash: await chain.blockHash(block, signal), syncBlock: block };
     }
-    const repo = competition.constraints.tokenizer;
-    const tokenizer = repo === undefined ? undefined : await loadCompetitionTokenizer(repo, fetchOptions);
-    const files = await prepareEvalData(competition, source, {
-      cacheDir: validator.dataDir,
-      encoder: tokenizer === undefined
-        ? undefined
-        : { key: `${tokenizer.repo}@${tokenizer.commit}`, encodeSample: (s) => tokenizer.encodeSample(s) },
-      cacheOnly: config.hub.offline,
-      baseUrl: config.hub.datasetsUrl,
-      signal,
-    });
+    const files = await loadEvalData(competition, source, config, signal);
     if (files.samplesFile === undefined) {
       throw new ConfigError(`No dataset of competition ${competition.id} loaded: nothing to score`, {
         hint: "The datasets server failed (see the WARNING lines); a validator would skip this step. Retry later",
