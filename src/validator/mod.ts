@@ -6,8 +6,11 @@
  *
  * @module
  */
+export * from "./chain_record.ts";
+export * from "./consensus_monitor.ts";
 export * from "./miner_iterator.ts";
 export * from "./model_updater.ts";
+export * from "./observer.ts";
 export * from "./ports.ts";
 export * from "./real_clock.ts";
 export * from "./run_step.ts";

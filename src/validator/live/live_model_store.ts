@@ -52,7 +52,13 @@ export function liveModelStore(options: LiveModelStoreOptions): ModelStore {
           maxBytes,
           signal,
         });
-        return { dir: model.dir, commit: model.commit, bytes: model.bytes };
+        return {
+          dir: model.dir,
+          commit: model.commit,
+          bytes: model.bytes,
+          receivedBytes: model.receivedBytes,
+          cached: model.cached,
+        };
       } catch (error) {
         if (error instanceof MinerModelError) {
           throw new ModelUnavailableError(error.message, error.reason, error.permanent, { cause: error });
