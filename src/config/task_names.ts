@@ -18,4 +18,6 @@ export const TASK_NAMES: readonly string[] = [
   "doctor",
   "bench",
   "setup:cuda",
+  "status",
+  "consensus",
 ];
