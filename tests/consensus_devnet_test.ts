@@ -68,6 +68,8 @@ Deno.test("consensus on the local chain: validators agreeing, then disagreeing, 
     assert.ok(Math.abs(disagreeing.majorityStakeShare! - 1) < 1e-9);
     assert.equal(disagreeing.agreeingStakeShare, 0);
     assert.equal(disagreeing.disagreesWithMajority, true);
+    // Their stake-weighted mean: 0.9 on uid 6, plus uid 3's 0.4/0.6 split at a tenth of the stake.
+    assert.ok(Math.abs(disagreeing.consensusCosine! - 0.04 / Math.hypot(0.04, 0.96)) < 1e-4);
 
     // The validator's monitor over the live reader: the third disagreeing check warns.
     const warnings: string[] = [];
