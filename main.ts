@@ -20,7 +20,6 @@
  */
 import { type ChainCallEvent, connectChain, readGenesisHash } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
-import { defineTask } from "./src/config/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
 import { type CompetitionSchedule, DEMO_SCHEDULE, SN37_SCHEDULE } from "./src/eval/mod.ts";
 import { metricsRoute, type Served, serveObservability, statusRoute, ValidatorMetrics } from "./src/observe/mod.ts";
@@ -45,99 +44,9 @@ import {
 } from "./src/validator/live/mod.ts";
 import { loadHotkey } from "./src/wallet/mod.ts";
 import { hotkeyAddress, NotRegisteredError } from "./src/weights/mod.ts";
+import { spec } from "./tasks/specs/validate.ts";
 
-/** The validate task. */
-export const spec = defineTask({
-  name: "validate",
-  summary: "The validator: evaluate the miners' models every sync block and set weights, until stopped",
-  usage: "deno task validate [flags]",
-  description: "Runs until SIGINT/SIGTERM (the model being scored is abandoned, its worker killed; exit 0).\n" +
-    "State (trackers, queues, moving averages, step reports) lives in --validator.state_dir; one validator per\n" +
-    "state directory. Step reports: <state_dir>/reports/<step>.json and `deno task report`.",
-  groups: ["wallet", "subtensor", "validator", "hub", "logging"],
-  flags: {
-    "validator.steps": {
-      kind: "integer",
-      description: "Stop after this many recorded steps (cron: 1); default: run until stopped",
-      min: 1,
-      valueName: "N",
-    },
-    "dry-run": { kind: "boolean", description: "Evaluate and record, but never set weights" },
-    "validator.schedule": {
-      kind: "string",
-      description: "Competition schedule: sn37 (the subnet's, by block) or local (the demo competition from block 0)",
-      choices: ["sn37", "local"],
-      default: "sn37",
-    },
-    "validator.sync_cadence": {
-      kind: "integer",
-      description: "Blocks between sync blocks (SN37: 360)",
-      default: 360,
-      min: 1,
-      valueName: "N",
-    },
-    "validator.sync_genesis": {
-      kind: "integer",
-      description: "The first sync block (SN37: 3138611; a local chain: 0)",
-      default: 3_138_611,
-      min: 0,
-      valueName: "N",
-    },
-    "validator.block_time": {
-      kind: "duration",
-      description: "Time per block, to wait for the next sync block",
-      default: 12_000,
-      min: 0.001,
-    },
-    "validator.fast_cadences": {
-      kind: "boolean",
-      description: "Compress the reference's cadences (minutes to fractions of a second) for a local chain or tests",
-    },
-    json: { kind: "boolean", description: "Print each step report as one JSON line on stdout" },
-    "metrics.port": {
-      kind: "integer",
-      description: "Serve Prometheus metrics at http://<metrics.host>:N/metrics (0: a free port); default: off",
-      min: 0,
-      max: 65535,
-      valueName: "N",
-      env: "BT_METRICS_PORT",
-    },
-    "metrics.host": {
-      kind: "string",
-      description: "The interface the metrics server binds (0.0.0.0: every one; widen --allow-net to match)",
-      default: "127.0.0.1",
-      env: "BT_METRICS_HOST",
-    },
-    "status.port": {
-      kind: "integer",
-      description: "Serve the status page at http://<status.host>:N/ (0: a free port); default: off",
-      min: 0,
-      max: 65535,
-      valueName: "N",
-      env: "BT_STATUS_PORT",
-    },
-    "status.host": {
-      kind: "string",
-      description: "The interface the status page binds",
-      default: "127.0.0.1",
-      env: "BT_STATUS_HOST",
-    },
-    "validator.consensus_warn_after": {
-      kind: "integer",
-      description: "Warn when our top uid disagrees with the other validators' stake-weighted majority this many " +
-        "steps in a row",
-      default: 3,
-      min: 1,
-      valueName: "N",
-    },
-  },
-  examples: [
-    "deno task validate --wallet.name validator --wallet.hotkey default",
-    "deno task validate --dry-run --validator.steps 1 --json",
-    "deno task validate --metrics.port 9137 --status.port 8037",
-    "deno task validate --subtensor.network local --validator.schedule local --validator.sync_genesis 0 --validator.sync_cadence 10",
-  ],
-});
+export { spec };
 
 const SCHEDULES: Record<string, CompetitionSchedule> = { sn37: SN37_SCHEDULE, local: DEMO_SCHEDULE };
 

@@ -76,12 +76,13 @@ export {
   winRates,
 } from "./src/mechanism/mod.ts";
 
-// Hub: fetch a model at its exact commit, verify its secure hash, collect garbage.
+// Hub: fetch a model at its exact commit, verify its secure hash, collect garbage, the competition's tokenizer.
 export {
   collectGarbage,
   computeModelHash,
   type FetchedModel,
   fetchModel,
+  loadCompetitionTokenizer,
   MinerModelError,
   secureHashOf,
 } from "./src/hub/mod.ts";
@@ -91,7 +92,9 @@ export {
   builtInSamples,
   combineScores,
   type Competition,
+  competitionAt,
   competitionsAt,
+  DEMO_SCHEDULE,
   drawCompetitionData,
   getCompetition,
   nextSyncBlock,
@@ -100,6 +103,7 @@ export {
   readSamples,
   type Sample,
   seedFromBlockHash,
+  SN37_SCHEDULE,
   syncBlock,
 } from "./src/eval/mod.ts";
 
@@ -115,6 +119,7 @@ export { loadHotkey } from "./src/wallet/mod.ts";
 // Validator: the step and the loop over their ports, and the live adapters of those ports.
 export {
   type ChainReader,
+  competitionScore,
   type DataSource,
   formatStepReport,
   type ModelStore,

@@ -16,46 +16,120 @@
  */
 import * as ort from "onnxruntime-node";
 import { join } from "node:path";
-import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { ExitCode, SubvalidError } from "../src/errors/mod.ts";
+import { ConfigError, ExitCode, SubvalidError } from "../src/errors/mod.ts";
+import type { Log } from "../src/log/mod.ts";
 import { DataType, encodeModel, type Model, node, tensor, valueInfo } from "../src/onnx/mod.ts";
 import { readSamples } from "../src/eval/mod.ts";
-import { CPU, scoreModel } from "../src/score/mod.ts";
+import { CPU, disableOrtTelemetry, scoreModel } from "../src/score/mod.ts";
+import { spec } from "./specs/bench.ts";
 
+/** The PyTorch helper failed after its checks passed: a bug in the bench. */
 class BenchError extends SubvalidError {
   override readonly exitCode = ExitCode.Internal;
 }
 
-/** The bench task. */
-export const spec = defineTask({
-  name: "bench",
-  summary: "Scoring throughput: subvalid vs PyTorch eager on the same model and samples, side by side",
-  usage: "deno task bench [flags]",
-  groups: ["logging"],
-  flags: {
-    vocab: { kind: "integer", description: "Vocabulary size", default: 32000, min: 16 },
-    dim: { kind: "integer", description: "Model width", default: 512, min: 16 },
-    layers: { kind: "integer", description: "Transformer layers", default: 6, min: 1 },
-    heads: { kind: "integer", description: "Attention heads", default: 8, min: 1 },
-    samples: {
-      kind: "integer",
-      description: "Samples (context 64-192 + reference 64-256 tokens)",
-      default: 32,
-      min: 1,
-    },
-    rounds: { kind: "integer", description: "Alternating rounds (PyTorch, then ours)", default: 3, min: 1 },
-    reps: { kind: "integer", description: "Timed passes per round and engine (after a warm-up)", default: 3, min: 1 },
-    "batch-tokens": { kind: "integer", description: "Token budget of a batch (both engines)", default: 2048, min: 1 },
-    threads: { kind: "integer", description: "ONNX Runtime intra-op threads", default: 2, min: 1 },
-    python: { kind: "string", description: "Python with torch", default: "/usr/bin/python3" },
-    "openblas-threads": { kind: "integer", description: "OPENBLAS_NUM_THREADS for PyTorch", default: 2, min: 1 },
-    json: { kind: "boolean", description: "Print the results as JSON" },
-  },
-});
+/** Our scorer failed on the bench model. */
+class BenchScoreError extends SubvalidError {
+  override readonly exitCode = ExitCode.Score;
+}
+
+export { spec };
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const HELPER = join(ROOT, "tasks/bench/torch_model.py");
+const CHECK = join(ROOT, "tasks/bench/check_baseline.py");
+
+/** Debian packages of the Python modules the baseline imports. */
+const PACKAGES: Record<string, string> = {
+  torch: "python3-torch",
+  numpy: "python3-numpy",
+  onnx: "python3-onnx",
+  jinja2: "python3-jinja2",
+};
+
+/** What tasks/bench/check_baseline.py found. */
+export interface Baseline {
+  readonly python: string;
+  readonly missing: readonly string[];
+  readonly torch?: string;
+  readonly torchThreads?: number;
+  readonly blasLibraries?: readonly string[];
+  readonly openblasConfig?: string;
+  readonly openblasThreads?: number;
+  readonly openblasParallel?: string;
+  readonly error?: string;
+}
+
+/** Which BLAS PyTorch runs on, with its threads: "OpenBLAS 0.3.21 pthreads, 2 threads". */
+export function blasLabel(baseline: Baseline): string {
+  if (baseline.openblasConfig !== undefined) {
+    const version = /OpenBLAS\s+([\d.]+)/.exec(baseline.openblasConfig)?.[1] ?? "";
+    return `OpenBLAS ${version} ${baseline.openblasParallel ?? ""}, ${baseline.openblasThreads ?? "?"} threads`
+      .replace(/\s+/g, " ");
+  }
+  const lib = baseline.blasLibraries?.[0];
+  return lib === undefined ? "BLAS unknown" : `BLAS ${lib}`;
+}
+
+/**
+ * Checks the Python side before anything runs: the interpreter, the modules the helpers import, and
+ * which BLAS PyTorch loads (the OpenMP build of OpenBLAS is several times slower here).
+ *
+ * @throws {ConfigError} naming what to install when the interpreter or a module is missing
+ */
+async function checkBaseline(
+  py: string,
+  env: Record<string, string>,
+  signal: AbortSignal,
+  log: Log,
+): Promise<Baseline> {
+  const everything = Object.values(PACKAGES).join(" ");
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command(py, {
+      args: [CHECK],
+      env,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.any([signal, AbortSignal.timeout(120_000)]),
+    }).output();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new ConfigError(`Cannot run the PyTorch baseline: "${py}" does not exist`, {
+      hint: `apt-get install python3 ${everything} libopenblas0-pthread, or pass --python <path>`,
+    });
+  }
+  let baseline: Baseline;
+  try {
+    baseline = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "");
+  } catch {
+    throw new ConfigError(`Cannot run the PyTorch baseline: "${py}" failed its check (exit ${out.code})`, {
+      hint: `Pass --python <a Python 3 with ${everything}>: ${new TextDecoder().decode(out.stderr).slice(-300)}`,
+    });
+  }
+  if (baseline.missing.length > 0) {
+    const packages = baseline.missing.map((m) => PACKAGES[m] ?? `python3-${m}`).join(" ");
+    throw new ConfigError(
+      `Cannot run the PyTorch baseline: Python ${baseline.python} at "${py}" lacks the modules ${
+        baseline.missing.join(", ")
+      }${baseline.error ? ` (${baseline.error})` : ""}`,
+      { hint: `apt-get install ${packages} libopenblas0-pthread (Debian/Ubuntu), or pass --python <path>` },
+    );
+  }
+  log.info(`PyTorch ${baseline.torch} on ${blasLabel(baseline)}`, { libraries: baseline.blasLibraries?.join(",") });
+  if (baseline.openblasParallel === "openmp") {
+    log.warn(
+      "PyTorch uses the OpenMP build of OpenBLAS: this bench measured it about 9× slower than the pthreads build",
+      { hint: "apt-get install libopenblas0-pthread (update-alternatives --config libblas.so.3-x86_64-linux-gnu)" },
+    );
+  } else if (baseline.openblasConfig === undefined) {
+    log.warn(`PyTorch does not run on OpenBLAS (${blasLabel(baseline)}): its numbers are not comparable`, {
+      hint: "apt-get install libopenblas0-pthread",
+    });
+  }
+  return baseline;
+}
 
 async function python(cmd: string[], env: Record<string, string>, signal: AbortSignal): Promise<string> {
   const out = await new Deno.Command(cmd[0]!, {
@@ -85,6 +159,7 @@ async function ortMatmulPeak(n: number, threads: number, reps: number): Promise<
       valueInfo: [],
     },
   };
+  disableOrtTelemetry();
   const session = await ort.InferenceSession.create(encodeModel(model), {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -117,6 +192,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const name = `gpt-v${f.vocab}-d${f.dim}-l${f.layers}-h${f.heads}-s${f.samples}-r2`;
     const dir = join(ROOT, ".cache/bench", name);
     const env = { OPENBLAS_NUM_THREADS: String(f["openblas-threads"]), OMP_NUM_THREADS: "1" };
+    const baseline = await checkBaseline(f.python, env, signal, log);
     try {
       await Deno.stat(join(dir, "weights.pt"));
     } catch {
@@ -167,7 +243,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
             selectHead,
             signal,
           });
-          if (report.error !== undefined) throw new BenchError(`Our scorer failed: ${report.error}`);
+          if (report.error !== undefined) throw new BenchScoreError(`Our scorer failed: ${report.error}`);
           if (rep > 0) rates.push(report.tokensPerSecond); // the first pass warms up
           report.samples.forEach((s, i) => maxLossDiff = Math.max(maxLossDiff, Math.abs(s.loss - torch.losses[i])));
         }
@@ -212,6 +288,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       torchGflops,
       ortMatmulPeakGflops: ortPeak,
       torchMatmulPeakGflops: torchPeak,
+      torchBlas: blasLabel(baseline),
+      torchBlasLibraries: baseline.blasLibraries ?? [],
+      torchThreads: baseline.torchThreads,
     };
     if (f.json) {
       printOut(JSON.stringify(result, null, 2));
@@ -219,7 +298,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     }
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
     const pct = (g: number) => `${(100 * g / ortPeak).toFixed(0)} %`;
-    const torchLabel = `PyTorch ${torchVersion} eager, torch 1 thread + OpenBLAS ${f["openblas-threads"]}`;
+    const torchLabel = `PyTorch ${torchVersion} eager, torch ${baseline.torchThreads ?? 1} thread + ${
+      blasLabel(baseline)
+    }`;
     printOut([
       `Model: ${result.model}; ${samples.length} samples, ${tokens} tokens; batch budget ${
         f["batch-tokens"]

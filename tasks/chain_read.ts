@@ -13,42 +13,11 @@
  */
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { type ChainSnapshot, connectChain, readChainSnapshot } from "../src/chain/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ConfigError } from "../src/errors/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
+import { spec } from "./specs/chain_read.ts";
 
-/** The chain:read task. */
-export const spec = defineTask({
-  name: "chain:read",
-  summary: "Read metagraph, hyperparameters and model commitments at one block (JSON with --json)",
-  usage: "deno task chain:read [--netuid N] [--subtensor.network NET | --subtensor.chain_endpoint URL] [--json]",
-  description: `
-Pins one block (the finalized head unless --at is given) and reads everything
-there: neurons through the runtime APIs (falling back to storage), the
-hyperparameters, and all Commitments.CommitmentOf entries of the subnet,
-each parsed as namespace:name:commit:secure_hash:competition_id. A bad
-commitment is reported with its reason; it never stops the read.`,
-  groups: ["subtensor", "logging"],
-  flags: {
-    json: { kind: "boolean", description: "Print the snapshot as one JSON object on stdout" },
-    at: {
-      kind: "string",
-      description: "Block number or 0x hash to read at (default: the finalized head)",
-      valueName: "<block>",
-    },
-    timeout: {
-      kind: "duration",
-      description: "Deadline of connecting and of each chain call",
-      default: 30_000,
-      min: 0.001,
-    },
-  },
-  examples: [
-    "deno task chain:read --subtensor.network local --netuid 37",
-    "deno task chain:read --subtensor.chain_endpoint ws://127.0.0.1:9944 --netuid 37 --json",
-    "deno task chain:read --subtensor.network archive --at 5000000 --json",
-  ],
-});
+export { spec };
 
 /** The JSON the task prints: the snapshot without its read sources. */
 export function snapshotJson(snapshot: ChainSnapshot): string {
@@ -104,6 +73,9 @@ function parseAt(value: string | undefined): number | string | undefined {
 /** Runs the task and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
+    if (config.offline) {
+      throw new ConfigError("Cannot read the chain --offline", { hint: "Drop --offline (it means: touch no chain)" });
+    }
     const at = parseAt(config.flags.at);
     const endpoint = config.subtensor.chainEndpoint;
     log.debug("Connecting", { endpoint, network: config.subtensor.network });

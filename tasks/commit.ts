@@ -16,34 +16,11 @@
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { commitmentBytes, commitModel, connectChain } from "../src/chain/mod.ts";
 import { formatModelId, type ModelId } from "../src/mechanism/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ConfigError } from "../src/errors/mod.ts";
 import { loadHotkey } from "../src/wallet/mod.ts";
+import { spec } from "./specs/commit.ts";
 
-/** The commit task. */
-export const spec = defineTask({
-  name: "commit",
-  summary: "Commit a model id to the chain with a hotkey (miners, the demo, tests)",
-  usage: "deno task commit --model NS/NAME --revision SHA --hash SECURE_HASH --competition ID [flags]",
-  description: `
-Signs Commitments.set_commitment(netuid, Raw(model id)) with the hotkey
-<wallet.path>/<wallet.name>/hotkeys/<wallet.hotkey>. An encrypted ($NACL)
-hotkey is opened with BT_WALLET_PASSWORD or a prompt on the terminal. The
-coldkey is never read.`,
-  groups: ["wallet", "subtensor", "logging"],
-  flags: {
-    model: { kind: "string", description: "Hugging Face repository, namespace/name", valueName: "<ns/name>" },
-    revision: { kind: "string", description: "The commit (revision) validators download", valueName: "<sha>" },
-    hash: { kind: "string", description: "The secure hash b64(sha256(model_hash + hotkey))", valueName: "<hash>" },
-    competition: { kind: "integer", description: "Competition id", min: 0, max: 2 ** 31 - 1, valueName: "<id>" },
-    "wait-finalization": { kind: "boolean", description: "Wait until the block is finalized, not only included" },
-    json: { kind: "boolean", description: "Print the result as JSON on stdout" },
-    timeout: { kind: "duration", description: "Deadline of each chain call", default: 30_000, min: 0.001 },
-  },
-  examples: [
-    "deno task commit --subtensor.network local --wallet.name miner-0 --model me/tiny --revision 0123abcd --hash Q3Qe2tZk= --competition 4",
-  ],
-});
+export { spec };
 
 /**
  * The model id the flags describe.
@@ -82,6 +59,11 @@ export function modelIdFromFlags(flags: {
 /** Runs the task and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
+    if (config.offline) {
+      throw new ConfigError("Cannot commit a model --offline: a commitment is a chain transaction", {
+        hint: "Drop --offline",
+      });
+    }
     const modelId = modelIdFromFlags(config.flags);
     try {
       commitmentBytes(modelId);

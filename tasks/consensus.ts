@@ -16,37 +16,14 @@
  */
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { connectChain } from "../src/chain/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { ValidatorState } from "../src/state/mod.ts";
 import { type ConsensusReading, readConsensus } from "../src/validator/live/mod.ts";
 import type { StepReport } from "../src/validator/mod.ts";
 import { hotkeyAddress } from "../src/weights/mod.ts";
+import { spec } from "./specs/consensus.ts";
 
-/** The consensus task. */
-export const spec = defineTask({
-  name: "consensus",
-  summary: "Compare our weights with every permitted validator's on chain (cosine, top uid, stake-weighted agreement)",
-  usage: "deno task consensus [--hotkey SS58 | --uid N] [--json]",
-  description: "Ours are our hotkey's weights on chain; when it has none, the subnet weights of the last step in\n" +
-    "--validator.state_dir. Only validators with a permit and weights on chain are compared.",
-  groups: ["wallet", "subtensor", "validator", "logging"],
-  flags: {
-    json: { kind: "boolean", description: "Print the comparison as one JSON object on stdout" },
-    hotkey: { kind: "string", description: "Our hotkey (SS58); default: the wallet's hotkey", valueName: "<ss58>" },
-    uid: { kind: "integer", description: "Our uid; wins over --hotkey", min: 0, valueName: "N" },
-    timeout: {
-      kind: "duration",
-      description: "Deadline of connecting and of each chain call",
-      default: 30_000,
-      min: 0.001,
-    },
-  },
-  examples: [
-    "deno task consensus --wallet.name validator --wallet.hotkey default",
-    "deno task consensus --subtensor.network local --uid 0 --json",
-  ],
-});
+export { spec };
 
 const percent = (x: number | null) => x === null ? "-" : `${(x * 100).toFixed(1)} %`;
 const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;

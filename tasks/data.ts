@@ -15,7 +15,6 @@
  */
 import { connectChain, readBlockHash } from "../src/chain/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import {
   competitionAt,
@@ -29,44 +28,9 @@ import {
 } from "../src/eval/mod.ts";
 import { loadCompetitionTokenizer } from "../src/hub/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
+import { spec } from "./specs/data.ts";
 
-/** The data task. */
-export const spec = defineTask({
-  name: "data",
-  summary: "The evaluation data of a sync block, drawn exactly as the subnet's validators draw it",
-  usage: "deno task data (--block N | --block-hash 0x…) [flags]",
-  description: "--block N computes the sync block of N and reads its hash from the chain; --block-hash needs\n" +
-    "no chain. The datasets server is --hub.datasets_url (the local hub serves it too).",
-  groups: ["subtensor", "validator", "hub", "logging"],
-  flags: {
-    competition: {
-      kind: "integer",
-      description: "The competition (default: the one active at the block)",
-      min: 0,
-      valueName: "<id>",
-    },
-    block: { kind: "integer", description: "Any block: its sync block's data is drawn", min: 0, valueName: "N" },
-    "block-hash": { kind: "string", description: "The sync block's hash (no chain needed)", valueName: "0x…" },
-    "validator.schedule": {
-      kind: "string",
-      description: "Competition schedule: sn37 or local (the demo competition)",
-      choices: ["sn37", "local"],
-      default: "sn37",
-    },
-    "validator.sync_cadence": { kind: "integer", description: "Blocks between sync blocks", default: 360, min: 1 },
-    "validator.sync_genesis": { kind: "integer", description: "The first sync block", default: 3_138_611, min: 0 },
-    out: {
-      kind: "path",
-      description: "Also write the samples as JSON Lines (the scorer's format)",
-      valueName: "<file>",
-    },
-    json: { kind: "boolean", description: "Print one JSON object on stdout" },
-  },
-  examples: [
-    "deno task data --block-hash 0x1111111111111111111111111111111111111111111111111111111111111111 --json",
-    "deno task data --block 5400000 --subtensor.network archive --out samples.jsonl",
-  ],
-});
+export { spec };
 
 /** The `--json` shape: exactly the issue's, the samples' messages left out. */
 function toJson(data: PreparedEvalData): unknown {

@@ -17,28 +17,15 @@
  */
 import { join } from "node:path";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
-import { DEMO_MINERS, runDemo } from "../src/demo/mod.ts";
+import { DEMO_MINERS, DEMO_SYNC_CADENCE, runDemo } from "../src/demo/mod.ts";
 import { formatTable } from "../src/log/mod.ts";
 import { formatStepReport, type StepReport } from "../src/validator/mod.ts";
+import { spec } from "./specs/demo.ts";
 
 const PROJECT = new URL("..", import.meta.url).pathname;
 
-/** The demo task. */
-export const spec = defineTask({
-  name: "demo",
-  summary: "The validator on a local chain and a local hub with small real models, a few steps, weights on chain",
-  usage: "deno task demo [flags]",
-  description: "Everything runs on this machine (loopback only); nothing touches a real chain or hub.\n" +
-    "Working files go to ./.cache/demo; models to the model cache (--validator.model_dir).",
-  groups: ["validator", "logging"],
-  flags: {
-    steps: { kind: "integer", description: "Validator steps to run", default: 3, min: 1, max: 20, valueName: "N" },
-    json: { kind: "boolean", description: "Print the step reports as one JSON array on stdout" },
-  },
-  examples: ["deno task demo", "deno task demo --steps 5 --json --validator.device cpu"],
-});
+export { spec };
 
 function storedTable(stored: ReadonlyMap<number, number>): string {
   return formatTable([...stored].map(([uid, u16]) => ({ uid, u16 })), [
@@ -65,6 +52,11 @@ function averagesTable(reports: readonly StepReport[]): string {
   ]);
 }
 
+function printAverages(reports: readonly StepReport[]): void {
+  if (reports.length === 0) return;
+  printOut(`The moving average of competition ${reports[0]!.competition} over the steps:\n${averagesTable(reports)}`);
+}
+
 /** Runs the demo and returns the exit code: 0 when the chain stored the weights of every step. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
@@ -79,6 +71,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
         ])
       }\n`);
     }
+    const reports: StepReport[] = [];
     const result = await runDemo({
       workDir: join(PROJECT, ".cache", "demo"),
       modelDir: config.validator.modelDir,
@@ -87,7 +80,29 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       scoreTimeoutMs: Math.min(config.validator.scoreTimeoutMs, 300_000),
       steps: config.flags.steps,
       signal,
+      serve: config.flags.serve
+        ? {
+          chainPort: config.flags["chain-port"],
+          hubPort: config.flags["hub-port"],
+          onServe: ({ endpoint, hubUrl, walletDir }) => {
+            if (json) {
+              // The reports now, then where the chain and the hub are: two JSON lines.
+              printOut(JSON.stringify(reports));
+              printOut(JSON.stringify({ chain: endpoint, hub: hubUrl, wallets: walletDir }));
+              return;
+            }
+            printAverages(reports);
+            printOut(
+              `\nThe local chain and hub stay up until Ctrl-C:\n  chain    ${endpoint}\n  hub      ${hubUrl}\n` +
+                `  wallets  ${walletDir}\nTry:\n  deno task eval --model tests/fixtures/safetensors/mistral --compare top:3 ` +
+                `--subtensor.chain_endpoint ${endpoint} --hub.url ${hubUrl} --hub.datasets_url ${hubUrl} ` +
+                `--validator.schedule local --validator.sync_genesis 0 --validator.sync_cadence ${DEMO_SYNC_CADENCE}\n`,
+            );
+          },
+        }
+        : undefined,
       onStep: (report, stored) => {
+        reports.push(report);
         if (json) return;
         printOut(
           `${
@@ -97,13 +112,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       },
     });
     if (json) {
-      printOut(JSON.stringify(result.reports));
-    } else if (result.reports.length > 0) {
-      printOut(
-        `The moving average of competition ${result.reports[0]!.competition} over the steps:\n${
-          averagesTable(result.reports)
-        }`,
-      );
+      if (!config.flags.serve) printOut(JSON.stringify(result.reports));
+    } else if (!config.flags.serve) {
+      printAverages(result.reports);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (result.stored.size === 0) {

@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import {
   chainCheck,
@@ -26,21 +25,9 @@ import {
   WEIGHTS_CHECKS,
 } from "../src/doctor/mod.ts";
 import { ExitCode } from "../src/errors/mod.ts";
+import { spec } from "./specs/doctor.ts";
 
-/** The doctor task. */
-export const spec = defineTask({
-  name: "doctor",
-  summary: "Check this machine, the wallet and the chain; each line OK, WARN or FAIL with a hint",
-  usage: "deno task doctor [flags]",
-  groups: ["wallet", "subtensor", "validator", "logging"],
-  flags: {
-    json: { kind: "boolean", description: "Print the results as one JSON array on stdout" },
-  },
-  examples: [
-    "deno task doctor --wallet.name validator --wallet.hotkey default",
-    "deno task doctor --subtensor.network local --json",
-  ],
-});
+export { spec };
 
 /** Every check, in report order. */
 export const CHECKS: readonly DoctorCheck[] = [
@@ -56,7 +43,7 @@ const LABEL: Record<CheckResult["status"], string> = { ok: "OK", warn: "WARN", f
 
 /** Runs the doctor and returns the exit code: 9 if any check failed. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
-  return runTask(spec, args, async (config, { signal }) => {
+  return runTask(spec, args, async (config, { signal, log }) => {
     const results = await runChecks(CHECKS, config, {
       signal,
       onResult: config.flags.json ? undefined : (r) => {
@@ -68,6 +55,10 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const failed = results.filter((r) => r.status === "fail").length;
     const warned = results.filter((r) => r.status === "warn").length;
     if (!config.flags.json) printOut(`\n${results.length} checks: ${failed} failed, ${warned} warnings`);
+    const denied = results.filter((r) => r.denied);
+    for (const r of denied) log.error(`${r.name}: ${r.detail}`);
+    if (denied.length > 0) return ExitCode.Permission;
+    if (failed > 0) log.error(`${failed} doctor checks failed`);
     return failed > 0 ? ExitCode.DoctorFailed : ExitCode.Ok;
   });
 }

@@ -11,53 +11,19 @@
  *
  * @module
  */
-import { ConfigError, ExitCode } from "../src/errors/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
-import { printOut, runTask } from "../src/cli/mod.ts";
+import { ConfigError, ExitCode, exitCodeOf, findDenial } from "../src/errors/mod.ts";
+import { permissionSetOf } from "../src/config/mod.ts";
+import { printOut, reportError, runTask } from "../src/cli/mod.ts";
 import { formatAmount } from "../src/log/mod.ts";
 import { fetchModel, MinerModelError } from "../src/hub/mod.ts";
 import { parseRepoId } from "../src/mechanism/mod.ts";
+import { spec } from "./specs/fetch.ts";
 
-/** The fetch task. */
-export const spec = defineTask({
-  name: "fetch",
-  summary: "Download a committed model at its exact commit into the HF cache, checked and hash-verified",
-  usage: "deno task fetch --model <ns/name> --revision <sha|main> [--hotkey <ss58> --hash <b64>] [flags]",
-  description: `
-Cheap checks run before any weight byte: the revision resolves to an exact commit, the total size of
-the repository at that commit is within the competition's max_bytes, the files the scorer needs exist
-(ONNX layout, else safetensors), and the disk has room. Files land in <model_dir>/models--ns--name/
-(blobs/, snapshots/<commit>/ as hard links, refs/). With --hotkey and --hash the secure hash is checked
-exactly as the reference validator computes it; a mismatch quarantines the files and exits 7.
-HF_TOKEN is sent when set; HF_HUB_OFFLINE=1 (or --offline) uses the cache only.`,
-  groups: ["validator", "hub", "logging"],
-  flags: {
-    model: { kind: "string", description: "Repository id", valueName: "<ns/name>" },
-    revision: { kind: "string", description: "Commit sha, branch or tag", default: "main", valueName: "<rev>" },
-    hotkey: { kind: "string", description: "Miner hotkey (ss58) the secure hash binds to", valueName: "<ss58>" },
-    hash: { kind: "string", description: "The committed secure hash to check (needs --hotkey)", valueName: "<b64>" },
-    competition: { kind: "integer", description: "Competition id whose max_bytes applies", min: 0 },
-    "max-bytes": { kind: "integer", description: "Size limit in bytes (overrides the competition's)", min: 0 },
-    layout: {
-      kind: "string",
-      description: "Which files make the model (tokenizer: tokenizer files only, e.g. Xenova/gpt-4)",
-      default: "auto",
-      choices: ["auto", "onnx", "safetensors", "tokenizer"],
-    },
-    concurrency: { kind: "integer", description: "Files downloaded at once", default: 4, min: 1, max: 32 },
-    rehash: { kind: "boolean", description: "Recompute the model hash of a cached model from its files" },
-    json: { kind: "boolean", description: 'Print one JSON object: {"path","commit","bytes","seconds","hash",...}' },
-  },
-  examples: [
-    "deno task fetch --model acme/tiny-lm --revision main --competition 99",
-    "deno task fetch --model acme/tiny-lm --revision 0123…cdef --hotkey 5F… --hash q3Qe… --json",
-    "deno task fetch --model acme/tiny-lm --hub.url http://127.0.0.1:8765 --validator.model_dir ./.cache/huggingface/hub",
-  ],
-});
+export { spec };
 
 /** Runs the fetch and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
-  return runTask(spec, args, async (config, { signal }) => {
+  return runTask(spec, args, async (config, { signal, log }) => {
     const { flags } = config;
     if (flags.model === undefined) {
       throw new ConfigError("Cannot fetch: --model is required", { hint: "Pass --model <ns/name>" });
@@ -124,12 +90,13 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       }
       return ExitCode.Ok;
     } catch (error) {
-      if (!json || !(error instanceof Error) || signal.aborted) throw error;
+      if (!json || !(error instanceof Error) || signal.aborted || findDenial(error) !== undefined) throw error;
+      reportError(log, error, permissionSetOf(spec), config.logging.json);
       const body = error instanceof MinerModelError
         ? { ...error.toJSON(), ...(error.reason === "hash_mismatch" ? { hash: "mismatch" } : {}) }
         : { error: error.message, reason: error.name };
       printOut(JSON.stringify(body));
-      return "exitCode" in error && typeof error.exitCode === "number" ? error.exitCode : ExitCode.Internal;
+      return exitCodeOf(error);
     }
   });
 }

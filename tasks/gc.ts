@@ -14,41 +14,12 @@
  * @module
  */
 import { ConfigError } from "../src/errors/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
 import { formatAmount, formatTable } from "../src/log/mod.ts";
 import { collectGarbage, readReferences } from "../src/hub/mod.ts";
+import { spec } from "./specs/gc.ts";
 
-/** The gc task. */
-export const spec = defineTask({
-  name: "gc",
-  summary: "Delete cached models nobody references after a grace period (--dry-run lists them)",
-  usage: "deno task gc (--references <file>... | --none-referenced) [--dry-run] [flags]",
-  description: `
-A references file is JSON: [{"hotkey": "5F…", "repo": "ns/name", "commit": "<sha or branch>"}, …],
-{"references": [...]}, or the output of "deno task chain:read --json" (its commitments[].modelId).
-Snapshots referenced, held by a scoring process (a live hold file in <cache_dir>/holds/), or younger
-than --validator.gc_grace are kept; so are blobs they link to. Quarantined models (hash mismatches) go
-after --quarantine-retention. Without references GC refuses to run unless --none-referenced says that
-nothing is referenced.`,
-  groups: ["validator", "logging"],
-  flags: {
-    references: { kind: "list", description: "JSON files of references (repeatable)", valueName: "<file>" },
-    "none-referenced": { kind: "boolean", description: "Treat every cached model as unreferenced" },
-    "dry-run": { kind: "boolean", description: "List what would be deleted and the bytes freed; delete nothing" },
-    "quarantine-retention": {
-      kind: "duration",
-      description: "Keep quarantined models this long",
-      default: 86_400_000,
-      min: 0,
-    },
-    json: { kind: "boolean", description: "Print the report as JSON" },
-  },
-  examples: [
-    "deno task chain:read --json > chain.json && deno task gc --references chain.json --dry-run",
-    "deno task gc --references keep.json --validator.gc_grace 10m",
-  ],
-});
+export { spec };
 
 /** Runs GC and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {

@@ -11,25 +11,12 @@
  * @module
  */
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { defineTask } from "../src/config/mod.ts";
 import { ConfigError } from "../src/errors/mod.ts";
 import { ValidatorState } from "../src/state/mod.ts";
 import { formatStepReport, type StepReport } from "../src/validator/step_report.ts";
+import { spec } from "./specs/report.ts";
 
-/** The report task. */
-export const spec = defineTask({
-  name: "report",
-  summary: "Print the validator's step reports from its state (the last one, or --step N)",
-  usage: "deno task report [--last | --step N] [--json]",
-  groups: ["validator", "logging"],
-  flags: {
-    step: { kind: "integer", description: "The step to print", min: 1, valueName: "N" },
-    last: { kind: "boolean", description: "Print the last step (the default)" },
-    all: { kind: "boolean", description: "Print every step kept (newest last)" },
-    json: { kind: "boolean", description: "Print JSON (one object; with --all, one array)" },
-  },
-  examples: ["deno task report", "deno task report --step 12 --json", "deno task report --all --json"],
-});
+export { spec };
 
 /** Prints the report(s) and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {

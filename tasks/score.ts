@@ -14,58 +14,32 @@
  *
  * @module
  */
-import { defineTask } from "../src/config/mod.ts";
-import { printOut, runTask } from "../src/cli/mod.ts";
+import { checkPaths, printOut, runTask } from "../src/cli/mod.ts";
 import { ConfigError, ExitCode } from "../src/errors/mod.ts";
 import { createProgress, formatSeconds } from "../src/log/mod.ts";
 import { readSamples } from "../src/eval/mod.ts";
 import { reportToJson, scoreModel, type ScoreReport } from "../src/score/mod.ts";
 import { constraintsFor, type ModelConstraints } from "../src/checkpoint/mod.ts";
 import { COMPETITIONS, getCompetition } from "../src/eval/competitions.ts";
+import { spec } from "./specs/score.ts";
 
-/** The score task. */
-export const spec = defineTask({
-  name: "score",
-  summary: "Compute per-sample losses of one model (no network, no wallet; ONNX Runtime on GPU or CPU)",
-  usage: "deno task score --model <dir> --samples <file.jsonl> [flags]",
-  description: 'Samples are JSON Lines: {"context_ids":[…],"reference_ids":[…]} or ' +
-    '{"messages":[{"role","content"}…],"reference":"…"}. Exit code 8 when the model scores Infinity.',
-  groups: ["validator", "logging"],
-  flags: {
-    model: { kind: "path", description: "Model directory (HF layout, onnx/model.onnx)", valueName: "<dir>" },
-    samples: { kind: "path", description: "Samples file (JSON Lines)", valueName: "<file.jsonl>" },
-    tokenizer: { kind: "path", description: "Use this tokenizer directory instead of the model's", valueName: "<dir>" },
-    device: { kind: "string", description: "auto, cpu, cuda or cuda:N (default --validator.device)" },
-    "batch-tokens": {
-      kind: "integer",
-      description: "Token budget of one batch (default: --validator.batch_tokens, else 2048 on CPU, 16384 on CUDA)",
-      min: 1,
-      valueName: "N",
-    },
-    timeout: { kind: "duration", description: "Give up after this long (default --validator.score_timeout)", min: 1 },
-    padding: { kind: "string", description: "Padding side", choices: ["right", "left"], default: "right" },
-    threads: { kind: "integer", description: "ONNX Runtime intra-op threads (default: physical cores)", min: 1 },
-    competition: {
-      kind: "integer",
-      description: "Check a safetensors checkpoint against this competition first (parameters, architecture, norms)",
-      min: 0,
-      valueName: "<id>",
-    },
-    json: { kind: "boolean", description: "Print one JSON object on stdout" },
-  },
-  examples: [
-    "deno task score --model tests/fixtures/models/tiny-llama --samples tests/fixtures/samples/chat.jsonl",
-    "deno task score --model ./my-model --samples eval.jsonl --tokenizer ./gpt4-tokenizer --device cpu --json",
-  ],
-});
+export { spec };
 
 /** Runs the task and returns the exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
   return runTask(spec, args, async (config, { signal, log }) => {
     const { flags } = config;
     if (flags.model === undefined || flags.samples === undefined) {
-      throw new TypeError("Both --model <dir> and --samples <file.jsonl> are required");
+      const missing = [flags.model === undefined ? "--model" : "", flags.samples === undefined ? "--samples" : ""];
+      throw new ConfigError(`Cannot score: missing ${missing.filter(Boolean).join(" and ")}`, {
+        hint: 'Pass --model <dir> and --samples <file.jsonl> (run "deno task score --help" for the flags)',
+      });
     }
+    await checkPaths([
+      { flag: "--model", path: flags.model, kind: "directory" },
+      { flag: "--samples", path: flags.samples, kind: "file" },
+      { flag: "--tokenizer", path: flags.tokenizer, kind: "directory" },
+    ]);
     const samples = await readSamples(flags.samples);
     const timeoutMs = flags.timeout ?? config.validator.scoreTimeoutMs;
     const progress = createProgress(`Scoring ${flags.model}`, { unit: "tokens" });

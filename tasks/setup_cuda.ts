@@ -19,46 +19,20 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { defineTask } from "../src/config/mod.ts";
 import { printOut, runTask } from "../src/cli/mod.ts";
-import { ExitCode, SubvalidError } from "../src/errors/mod.ts";
+import { ConfigError, ExitCode, SubvalidError } from "../src/errors/mod.ts";
 import { createProgress } from "../src/log/mod.ts";
+import { describeNetworkError } from "../src/util/mod.ts";
 import { CUDA_PROVIDER_LIBS, ortBinaryDir } from "../src/score/execution_providers.ts";
 import { extractTarFiles } from "../src/score/tar_extract.ts";
+import { GPU_PACKAGE, GPU_PACKAGE_VERSION, ORT_VERSION, PACKAGE_DIR, spec } from "./specs/setup_cuda.ts";
 
-/** The npm package carrying ORT 1.29.0's CUDA 13 provider libraries. */
-export const GPU_PACKAGE = "com.github.asus4.onnxruntime.linux-x64-gpu";
-/** Its version that matches onnxruntime-node 1.29.0 exactly. */
-export const GPU_PACKAGE_VERSION = "0.4.9";
-/** Where the libraries are inside the package tarball. */
-export const PACKAGE_DIR = "package/Plugins/Linux/x64";
-/** The onnxruntime-node version the libraries fit. */
-export const ORT_VERSION = "1.29.0";
-
+/** The CUDA provider cannot be installed here: the scoring runtime stays CPU-only (exit code 8). */
 class SetupCudaError extends SubvalidError {
-  override readonly exitCode = ExitCode.Internal;
+  override readonly exitCode = ExitCode.Score;
 }
 
-/** The setup:cuda task. */
-export const spec = defineTask({
-  name: "setup:cuda",
-  summary: "Install ONNX Runtime's CUDA provider libraries (from npm) next to onnxruntime-node",
-  usage: "deno task setup:cuda [--remove] [--force]",
-  description: `Fetches ${GPU_PACKAGE}@${GPU_PACKAGE_VERSION} from registry.npmjs.org and extracts ` +
-    `${CUDA_PROVIDER_LIBS.join(" and ")} next to libonnxruntime.so.1 of onnxruntime-node ${ORT_VERSION}. ` +
-    "The host needs an NVIDIA driver >= 580 and CUDA 13 libraries (cuBLAS 13, cuDNN 9) on the loader path.",
-  groups: ["logging"],
-  flags: {
-    remove: { kind: "boolean", description: "Remove the installed provider libraries" },
-    force: { kind: "boolean", description: "Install even if the libraries are already there" },
-    registry: {
-      kind: "string",
-      description: "npm registry base URL",
-      default: "https://registry.npmjs.org",
-      valueName: "<url>",
-    },
-  },
-});
+export { GPU_PACKAGE, GPU_PACKAGE_VERSION, ORT_VERSION, PACKAGE_DIR, spec };
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -68,8 +42,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `fetch`, with a network failure said in words (DNS, refused, TLS, timeout). */
+async function request(url: string, signal: AbortSignal, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+  } catch (error) {
+    const network = signal.aborted ? undefined : describeNetworkError(error, url);
+    if (network === undefined) throw error;
+    throw new SetupCudaError(`Cannot download "${url}": ${network.reason}`, {
+      hint: "Check the network, DNS and --registry; setup:cuda needs registry.npmjs.org once",
+      cause: error,
+    });
+  }
+}
+
 async function fetchJson(url: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]) });
+  const response = await request(url, signal, 60_000);
   if (!response.ok) throw new SetupCudaError(`Cannot read "${url}": HTTP ${response.status}`);
   return await response.json();
 }
@@ -94,6 +82,14 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       printOut(`Removed ${CUDA_PROVIDER_LIBS.join(" and ")} from ${dir}`);
       return;
     }
+    if (config.offline) {
+      throw new ConfigError(
+        `Cannot install the CUDA provider --offline: it downloads ${GPU_PACKAGE} from the registry`,
+        {
+          hint: "Drop --offline (--remove works offline)",
+        },
+      );
+    }
     if (!config.flags.force && (await Promise.all(targets.map(exists))).every(Boolean)) {
       printOut(`Already installed in ${dir} (use --force to reinstall)`);
       return;
@@ -110,7 +106,7 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const expected = dist.integrity.slice("sha512-".length);
     if (!(await exists(tgz)) || (await sha512File(tgz)) !== expected) {
       log.info(`Downloading ${dist.tarball}`);
-      const response = await fetch(dist.tarball, { signal: AbortSignal.any([signal, AbortSignal.timeout(1_800_000)]) });
+      const response = await request(dist.tarball, signal, 1_800_000);
       if (!response.ok || response.body === null) {
         throw new SetupCudaError(`Cannot download "${dist.tarball}": HTTP ${response.status}`);
       }

@@ -12,9 +12,9 @@
  *
  * @module
  */
-import { defineTask } from "../src/config/mod.ts";
-import { printOut, runTask } from "../src/cli/mod.ts";
-import { ConfigError, ExitCode, exitCodeOf } from "../src/errors/mod.ts";
+import { printOut, reportError, runTask } from "../src/cli/mod.ts";
+import { ConfigError, ExitCode, exitCodeOf, findDenial } from "../src/errors/mod.ts";
+import { permissionSetOf } from "../src/config/mod.ts";
 import { convertWeightsForEmit, type EmitWeights, parseWeightsJson, type WeightsInput } from "../src/mechanism/mod.ts";
 import { readUidHotkeys } from "../src/chain/mod.ts";
 import {
@@ -28,46 +28,9 @@ import {
   planWeights,
   setWeightsOrThrow,
 } from "../src/weights/mod.ts";
+import { spec } from "./specs/weights.ts";
 
-/** The weights task. */
-export const spec = defineTask({
-  name: "weights",
-  summary: "Convert weights to u16 and set them on chain (set_weights or timelocked commit-reveal)",
-  usage: "deno task weights --weights <file.json> [--dry-run] [--json] [flags]",
-  description: [
-    'The weights file is {"uids": [...], "weights": [...]} or {"<uid>": weight, ...}; any non-negative scale.',
-    "--dry-run prints the conversion table and every pre-check without signing; with --offline it needs no chain",
-    'and prints only the conversion ({"uids": [...], "u16": [...]} with --json). Exit codes: 0 sent (or dry run',
-    "with every pre-check passing), 2 bad flags or weights file, 4 wallet problem, 5 chain unreachable or",
-    "timed out (the outcome of a submitted transaction is then unknown), 6 refused by a pre-check or the chain.",
-  ].join("\n"),
-  groups: ["subnet", "wallet", "subtensor", "validator", "logging"],
-  flags: {
-    "weights": {
-      kind: "path",
-      description: "The weights file (JSON)",
-      valueName: "<file.json>",
-    },
-    "dry-run": { kind: "boolean", description: "Explain what would be sent; sign nothing" },
-    "json": { kind: "boolean", description: "Print one JSON object on stdout" },
-    "wait-for-finalization": { kind: "boolean", description: "Wait for finalization, not just inclusion" },
-    "timeout": {
-      kind: "duration",
-      description: "Deadline for inclusion in a block",
-      default: 60_000,
-      min: 1,
-    },
-    "skip-prechecks": {
-      kind: "boolean",
-      description: "Send even if a pre-check fails and report the chain's own refusal (diagnosis only)",
-    },
-  },
-  examples: [
-    "deno task weights --weights w.json --dry-run --offline --json",
-    "deno task weights --weights w.json --dry-run --subtensor.network local --wallet.name validator",
-    "deno task weights --weights w.json --netuid 37 --wallet.name validator --wallet.hotkey default",
-  ],
-});
+export { spec };
 
 const WEIGHTS_HINT = 'The file holds {"uids": [...], "weights": [...]} or {"<uid>": weight, ...} with weights ≥ 0';
 
@@ -97,7 +60,7 @@ async function readWeights(path: string | undefined): Promise<{ input: WeightsIn
 
 /** Runs the task and returns its exit code. */
 export function main(args: readonly string[] = Deno.args): Promise<number> {
-  return runTask(spec, args, async (config, { signal }) => {
+  return runTask(spec, args, async (config, { signal, log }) => {
     const flags = config.flags;
     const { input, emit } = await readWeights(flags.weights);
 
@@ -121,7 +84,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       const plan = await planWeights(writer, input, { ...common, hotkey: signer.address });
       const hotkeys = await readUidHotkeys(writer, config.netuid, plan.input.uids, plan.state.blockHash);
       printOut(flags.json ? JSON.stringify(planToJson(plan, hotkeys), null, 2) : formatPlan(plan, hotkeys));
-      return plan.prechecks.some((c) => c.status === "fail") ? ExitCode.Weights : ExitCode.Ok;
+      const failed = plan.prechecks.filter((c) => c.status === "fail");
+      for (const check of failed) log.error(`Pre-check ${check.name} failed: ${check.detail}`);
+      return failed.length > 0 ? ExitCode.Weights : ExitCode.Ok;
     }
 
     try {
@@ -136,7 +101,8 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       printOut(flags.json ? JSON.stringify(receipt, null, 2) : formatReceipt(receipt));
       return ExitCode.Ok;
     } catch (error) {
-      if (!flags.json) throw error;
+      if (!flags.json || findDenial(error) !== undefined) throw error;
+      reportError(log, error, permissionSetOf(spec), config.logging.json);
       printOut(JSON.stringify(failureReceipt(error), null, 2));
       return exitCodeOf(error);
     }

@@ -43,7 +43,8 @@ export async function copyFixtures(root: string): Promise<void> {
   await copyDir(join(TESTDATA, "repos"), root);
 }
 
-async function copyDir(from: string, to: string): Promise<void> {
+/** Copies a directory tree. */
+export async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
     if (entry.isDirectory) await copyDir(join(from, entry.name), join(to, entry.name));

@@ -30,9 +30,8 @@ export interface LocalSubnet extends AsyncDisposable {
 export async function localSubnet(
   options: { miners?: number; models?: Record<number, string>; workDir?: string } = {},
 ): Promise<LocalSubnet> {
-  const parent = join(ROOT, ".cache", "huggingface");
-  await Deno.mkdir(parent, { recursive: true });
-  const work = options.workDir ?? await Deno.makeTempDir({ dir: parent, prefix: "test-subnet-" });
+  // Outside the project on purpose: every task reaches the paths its flags name (the launcher grants them).
+  const work = options.workDir ?? await Deno.makeTempDir({ prefix: "subvalid-subnet-" });
   const hubRoot = join(work, "hub");
   await Deno.mkdir(hubRoot, { recursive: true });
   await writeSn37Datasets(hubRoot, { longRows: false, sftRows: 600, codeforcesRows: 300 });

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import denoConfig from "../deno.json" with { type: "json" };
+import { permissionSetOf, TASK_NAMES } from "../src/config/mod.ts";
+import { TASKS } from "../tasks/specs/mod.ts";
 
 const ROOT = resolve(import.meta.dirname!, "..");
 const PROBE = join(ROOT, "tests", "testdata", "permission_probe.ts");
@@ -88,15 +90,26 @@ Deno.test("the fetch set reaches the hub and writes the model cache but never re
   assert.deepEqual(results, ["ok", "denied", "denied", "ok", "denied"]);
 });
 
-Deno.test("every task names a permission set that exists and a script that exists", async () => {
+Deno.test("every task line runs the launcher, which knows the task, its module and its permission set", async () => {
   const sets = Object.keys(denoConfig.permissions);
   for (const [name, task] of Object.entries(denoConfig.tasks)) {
     const command = (task as { command: string }).command;
-    const set = command.match(/-P=([\w-]+)/)?.[1];
     if (!command.startsWith("deno run")) continue;
-    assert.ok(set && sets.includes(set), `task ${name} uses a defined permission set`);
-    const script = command.split(" ").at(-1)!;
-    const stat = await Deno.stat(join(ROOT, script)).catch(() => undefined);
-    assert.ok(stat?.isFile, `task ${name}: ${script} exists`);
+    assert.equal(command, `deno run -q -P=launch tasks/launch.ts ${name}`, `task ${name} runs through the launcher`);
+    const entry = TASKS[name];
+    assert.ok(entry, `the launcher knows task ${name}`);
+    const set = permissionSetOf(entry.spec);
+    assert.ok(sets.includes(set), `task ${name} uses a defined permission set ("${set}")`);
+    const stat = await Deno.stat(join(ROOT, entry.module)).catch(() => undefined);
+    assert.ok(stat?.isFile, `task ${name}: ${entry.module} exists`);
   }
+  assert.deepEqual(
+    Object.keys(TASKS).sort(),
+    TASK_NAMES.filter((name) => name in denoConfig.tasks).sort(),
+    "the launcher's tasks are the project's",
+  );
+});
+
+Deno.test("the launcher's own set reads and runs, but never writes, reaches the network or loads native code", () => {
+  assert.deepEqual(denoConfig.permissions.launch, { read: true, env: true, run: true });
 });

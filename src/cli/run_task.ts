@@ -7,9 +7,10 @@
  * @module
  */
 import type { Config, FlagSpecs, ParseConfigOptions, TaskSpec } from "../config/mod.ts";
-import { formatUsage, parseConfig } from "../config/mod.ts";
-import { ExitCode, exitCodeOf, InterruptedError, SubvalidError } from "../errors/mod.ts";
+import { formatUsage, parseConfig, permissionSetOf } from "../config/mod.ts";
+import { describeDenial, ExitCode, exitCodeOf, InterruptedError, SubvalidError } from "../errors/mod.ts";
 import { getLog, type Log, setupLogging } from "../log/mod.ts";
+import { formatStartupError } from "./format_startup_error.ts";
 import { VERSION } from "./version.ts";
 
 /** What a task body receives besides its configuration. */
@@ -70,8 +71,7 @@ export async function runTask<S extends FlagSpecs>(
     }
     config = parsed.config;
   } catch (error) {
-    const hint = error instanceof SubvalidError && error.hint ? `\nhint: ${error.hint}` : "";
-    stderr(`error: ${(error as Error).message}${hint}\n`);
+    stderr(formatStartupError(error, permissionSetOf(spec)));
     return exitCodeOf(error);
   }
 
@@ -86,7 +86,7 @@ export async function runTask<S extends FlagSpecs>(
       ...(options.logLine ? { writeLine: options.logLine } : {}),
     });
   } catch (error) {
-    stderr(`error: Cannot set up logging: ${(error as Error).message}\n`);
+    stderr(formatStartupError(error, permissionSetOf(spec), "Cannot set up logging: "));
     return exitCodeOf(error);
   }
   const log = getLog(spec.name);
@@ -108,7 +108,7 @@ export async function runTask<S extends FlagSpecs>(
     const code = await body(config, { signal: controller.signal, log });
     return code ?? ExitCode.Ok;
   } catch (error) {
-    reportError(log, error, spec.name, config.logging.json);
+    reportError(log, error, permissionSetOf(spec), config.logging.json);
     return exitCodeOf(controller.signal.aborted ? controller.signal.reason : error);
   } finally {
     if (listen) { for (const name of signalNames) Deno.removeSignalListener(name, onSignal); }
@@ -116,29 +116,33 @@ export async function runTask<S extends FlagSpecs>(
   }
 }
 
-/** Logs an error as an operator would want to read it. */
-export function reportError(log: Log, error: unknown, task: string, json = false): void {
-  if (error instanceof SubvalidError) {
+/**
+ * Logs an error as an operator would want to read it: one ERROR line, then
+ * the hint. A permission denial (anywhere in the cause chain) names the
+ * access, the path or host, and the permission set `set`.
+ */
+export function reportError(log: Log, error: unknown, set: string, json = false): void {
+  const report = (message: string, hint: string | undefined) => {
     if (json) {
-      log.error(error.message, error.hint ? { hint: error.hint } : {});
+      log.error(message, hint === undefined ? {} : { hint });
     } else {
-      log.error(error.message);
-      if (error.hint) log.info(`Hint: ${error.hint}`);
+      log.error(message);
+      if (hint !== undefined) log.info(`Hint: ${hint}`);
     }
+  };
+  const denial = describeDenial(error, set);
+  if (denial !== undefined) {
+    report(denial.message, denial.hint);
+    return;
+  }
+  if (error instanceof SubvalidError) {
+    report(error.message, error.hint);
     if (error.cause !== undefined) log.debug("Caused by", { cause: describe(error.cause) });
     return;
   }
-  if (error instanceof Deno.errors.NotCapable) {
-    log.error(`Not permitted: ${error.message}`);
-    log.info(
-      `Hint: the "${task}" permission set in deno.json does not grant this; keep paths inside the granted directories ` +
-        `or see the README section "Permissions"`,
-    );
-    return;
-  }
-  log.error(`Unexpected error: ${describe(error)}`);
-  log.info(
-    "Hint: this is a bug in subvalid; please report it with this log (rerun with --logging.debug for the stack)",
+  report(
+    `Unexpected error: ${describe(error)}`,
+    "this is a bug in subvalid; please report it with this log (rerun with --logging.debug for the stack)",
   );
   if (error instanceof Error && error.stack) log.debug(error.stack);
 }

@@ -60,7 +60,7 @@ Deno.test("runTask() exits 2 with the error and a hint on a bad flag", async () 
   assert.equal(code, ExitCode.Usage);
   assert.match(
     io.err.join(""),
-    /^error: Unknown flag "--cuont": did you mean "--count"\?\nhint: Run "deno task sample --help"/,
+    /^\S+ \S+ \| ERROR {3}\| Unknown flag "--cuont": did you mean "--count"\?\n\S+ \S+ \| INFO {4}\| Hint: Run "deno task sample --help"/,
   );
 });
 
@@ -91,10 +91,30 @@ Deno.test("runTask() maps permission denials to exit 3 and unknown errors to exi
     throw new Deno.errors.NotCapable('Requires net access to "example.com:443"');
   }, io);
   assert.equal(denied, ExitCode.Permission);
-  assert.match(io.logs.join("\n"), /Not permitted: Requires net access.*\n.*"sample" permission set/);
+  assert.match(
+    io.logs.join("\n"),
+    /ERROR +\| Not permitted: net access to "example\.com:443" is not granted by the "sample" permission set/,
+  );
   const crashed = await runTask(spec, [], () => Promise.reject(new TypeError("x is undefined")), io);
   assert.equal(crashed, ExitCode.Internal);
   assert.match(io.logs.join("\n"), /Unexpected error: x is undefined/);
   const usage = await runTask(spec, [], () => Promise.reject(new ConfigError("Bad")), io);
   assert.equal(usage, ExitCode.Usage);
+});
+
+Deno.test("runTask() reports a denial wrapped in a domain error as exit 3 with the wrapper's context", async () => {
+  const io = capture();
+  const denial = new Deno.errors.NotCapable(
+    'Requires read access to "/data/s.jsonl", run again with the --allow-read flag',
+  );
+  const code = await runTask(spec, [], () => {
+    throw new ConfigError(`Cannot read samples "/data/s.jsonl": ${denial.message}`, { cause: denial, hint: "wrong" });
+  }, io);
+  assert.equal(code, ExitCode.Permission);
+  const text = io.logs.join("\n");
+  assert.match(
+    text,
+    /ERROR +\| Cannot read samples "\/data\/s\.jsonl": read access to "\/data\/s\.jsonl" is not granted by the "sample" permission set/,
+  );
+  assert.doesNotMatch(text, /wrong|--allow-read/);
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import type { FlagGroup, FlagSpecs, FlagValues } from "./flags.ts";
+import type { TaskAccess } from "./task_access.ts";
 
 /** Log verbosity. */
 export type LogLevelName = "trace" | "debug" | "info";
@@ -29,6 +30,19 @@ export interface TaskSpec<S extends FlagSpecs = FlagSpecs> {
   readonly positionals?: string;
   /** Example command lines shown in `--help`. */
   readonly examples?: readonly string[];
+  /** The deno.json permission set the task runs under. @default the name with ":" as "-" */
+  readonly permissionSet?: string;
+  /**
+   * What one run reaches beyond its permission set, from its configuration: the launcher grants
+   * exactly this (plus the config file and, with --logging.record_log, the logging directory).
+   * @default nothing
+   */
+  access?(config: Config<S>): TaskAccess;
+}
+
+/** The deno.json permission set a task runs under. */
+export function permissionSetOf(spec: Pick<TaskSpec, "name" | "permissionSet">): string {
+  return spec.permissionSet ?? spec.name.replaceAll(":", "-");
 }
 
 /** Defines a task spec, keeping the flag types for {@linkcode Config}. */

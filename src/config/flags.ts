@@ -36,6 +36,8 @@ export interface FlagSpec<K extends FlagKind = FlagKind> {
   readonly valueName?: string;
   /** The only accepted values (strings). */
   readonly choices?: readonly string[];
+  /** A shape string values must have, and how to say it (`expected` follows "expected "). */
+  readonly pattern?: { readonly regex: RegExp; readonly expected: string };
   /** Inclusive minimum for numbers and durations (in the flag's own unit). */
   readonly min?: number;
   /** Inclusive maximum for numbers. */
@@ -62,6 +64,12 @@ export type FlagGroup =
   | "logging"
   | "validator"
   | "hub";
+
+/** The scoring devices: `auto`, `cpu`, `cuda` or `cuda:N`. */
+export const DEVICE_PATTERN: { readonly regex: RegExp; readonly expected: string } = {
+  regex: /^\s*(auto|cpu|cuda(:\d+)?)\s*$/i,
+  expected: "auto, cpu, cuda or cuda:N",
+};
 
 /** Default weights `version_key` of SN37 (`__spec_version__` 3010). */
 export const SN37_VERSION_KEY = 3010;
@@ -182,6 +190,7 @@ export const COMMON_FLAGS = {
       kind: "string",
       description: "Scoring device: auto, cpu, cuda or cuda:N",
       default: "auto",
+      pattern: DEVICE_PATTERN,
       env: "BT_VALIDATOR_DEVICE",
     },
     "validator.batch_tokens": {

@@ -263,6 +263,7 @@ function coerce(name: string, flag: FlagSpec, entry: RawValue, home: string | un
         const suggestion = closest(text, flag.choices);
         fail(`expected one of ${flag.choices.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`);
       }
+      if (flag.pattern && !flag.pattern.regex.test(text)) fail(`expected ${flag.pattern.expected}`);
       return text;
     }
   }

@@ -5,7 +5,8 @@
 export const TASK_NAMES: readonly string[] = [
   "validate",
   "demo",
-  "epoch",
+  "report",
+  "data",
   "chain:read",
   "commit",
   "devnet",
@@ -17,6 +18,7 @@ export const TASK_NAMES: readonly string[] = [
   "weights",
   "doctor",
   "bench",
+  "bench:tokenize",
   "setup:cuda",
   "status",
   "consensus",

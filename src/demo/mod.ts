@@ -1,6 +1,6 @@
 /**
- * The demo: a local chain, a local hub, small real models and one full
- * validator epoch.
+ * The demo: a local chain, a local hub, small real models and a few
+ * validator steps (`runValidator`), weights set on chain.
  *
  * @module
  */

@@ -112,6 +112,15 @@ export interface RunDemoOptions {
   signal?: AbortSignal | undefined;
   /** @default getLog("demo") */
   log?: Log | undefined;
+  /**
+   * After the steps, keep the chain and the hub up on these ports (0: any free one) until `signal`
+   * aborts, for experiments against them (`deno task eval --compare top:3`); `onServe` says where.
+   */
+  serve?: {
+    chainPort: number;
+    hubPort: number;
+    onServe?: ((where: { endpoint: string; hubUrl: string; walletDir: string }) => void) | undefined;
+  } | undefined;
 }
 
 /** What the demo did. */
@@ -149,9 +158,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     walletDir,
     minAllowedWeights: 1,
     weightsRateLimit: 1,
+    port: options.serve?.chainPort ?? 0,
     signal,
   });
-  await using hub = await startHubsim({ root: hubRoot, port: 0 });
+  await using hub = await startHubsim({ root: hubRoot, port: options.serve?.hubPort ?? 0 });
   log.info("Local chain and hub are up", { chain: devnet.endpoint, hub: hub.url, wallets: walletDir });
 
   await using miners = await connectChain(devnet.endpoint, { timeoutMs: 15_000, signal });
@@ -275,6 +285,10 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     onWeights: (outcome) => outcomes.push(outcome),
   });
   const stored = await readStoredWeights(reader, netuid, 0);
+  if (options.serve !== undefined && !signal.aborted) {
+    options.serve.onServe?.({ endpoint: devnet.endpoint, hubUrl: hub.url, walletDir });
+    await new Promise<void>((done) => signal.addEventListener("abort", () => done(), { once: true }));
+  }
   return { endpoint: devnet.endpoint, hubUrl: hub.url, reports, weights: outcomes, stored };
 }
 

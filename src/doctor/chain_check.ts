@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { findDenial } from "../errors/mod.ts";
 import { type DoctorCheck, result } from "./check.ts";
 
 /** Deadline of the reachability probe. */
@@ -61,6 +62,7 @@ export const chainCheck: DoctorCheck = {
       const ms = Math.round(performance.now() - started);
       return result("chain", "ok", `${endpoint} answers: ${String(chain)}, best block ${block}, ${ms} ms`);
     } catch (error) {
+      if (findDenial(error) !== undefined) throw error;
       return result(
         "chain",
         "fail",

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Config } from "../config/mod.ts";
+import { describeDenial } from "../errors/mod.ts";
 
 /** The verdict of one check. */
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
@@ -19,9 +20,11 @@ export interface CheckResult {
   readonly detail: string;
   /** What to do about a WARN or FAIL. */
   readonly hint?: string;
+  /** The check failed because the permission set denied an access (the doctor then exits 3). */
+  readonly denied?: true;
 }
 
-/** A check. A check never throws; a crash is reported as FAIL. */
+/** A check. A crash (or a denied access) is reported as FAIL by {@linkcode runChecks}. */
 export interface DoctorCheck {
   /** The check's name. */
   readonly name: string;
@@ -35,6 +38,8 @@ export interface RunChecksOptions {
   signal?: AbortSignal | undefined;
   /** Called with each result as it arrives. */
   onResult?: ((result: CheckResult) => void) | undefined;
+  /** The permission set the checks run under, named when one is denied. @default "doctor" */
+  permissionSet?: string | undefined;
 }
 
 /** Runs checks in order, turning a crashing check into a FAIL. */
@@ -52,12 +57,17 @@ export async function runChecks(
       const result = await check.run(config, signal);
       produced = Array.isArray(result) ? result : [result as CheckResult];
     } catch (error) {
-      produced = [{
-        name: check.name,
-        status: "fail",
-        detail: `check crashed: ${error instanceof Error ? error.message : String(error)}`,
-        hint: "Rerun with --logging.debug and report this",
-      }];
+      const denial = describeDenial(error, options.permissionSet ?? "doctor");
+      produced = [
+        denial === undefined
+          ? {
+            name: check.name,
+            status: "fail",
+            detail: `check crashed: ${error instanceof Error ? error.message : String(error)}`,
+            hint: "Rerun with --logging.debug and report this",
+          }
+          : { name: check.name, status: "fail", detail: denial.message, hint: denial.hint, denied: true },
+      ];
     }
     for (const result of produced) {
       results.push(result);

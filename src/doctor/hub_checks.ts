@@ -7,6 +7,8 @@
  */
 import { dirname } from "node:path";
 import type { Config } from "../config/mod.ts";
+import { findDenial } from "../errors/mod.ts";
+import { describeNetworkError } from "../util/mod.ts";
 import { type DoctorCheck, result } from "./check.ts";
 import { COMPETITIONS } from "../eval/competitions.ts";
 import { formatAmount } from "../log/mod.ts";
@@ -16,11 +18,13 @@ import { HubClient } from "../hub/hub_client.ts";
 /** How long the hub may take to answer the doctor. */
 export const HUB_PING_TIMEOUT_MS = 5000;
 
-async function nearestExisting(path: string): Promise<{ path: string; stat: Deno.FileInfo }> {
+/** The nearest existing folder of `path`, or `undefined` when the walk up leaves what this task may read. */
+async function nearestExisting(path: string): Promise<{ path: string; stat: Deno.FileInfo } | undefined> {
   for (let dir = path;; dir = dirname(dir)) {
     try {
       return { path: dir, stat: await Deno.stat(dir) };
     } catch (error) {
+      if (findDenial(error) !== undefined && dir !== path) return undefined;
       if (!(error instanceof Deno.errors.NotFound) || dirname(dir) === dir) throw error;
     }
   }
@@ -32,7 +36,7 @@ export const modelCacheCheck: DoctorCheck = {
   async run(config: Config) {
     const { modelDir, cacheDir } = config.validator;
     const models = await nearestExisting(modelDir);
-    if (models.path === modelDir && !models.stat.isDirectory) {
+    if (models?.path === modelDir && !models.stat.isDirectory) {
       return result(
         "model cache",
         "fail",
@@ -44,10 +48,10 @@ export const modelCacheCheck: DoctorCheck = {
       result(
         "model cache",
         "ok",
-        models.path === modelDir ? `"${modelDir}"` : `"${modelDir}" (will be created)`,
+        models?.path === modelDir ? `"${modelDir}"` : `"${modelDir}" (will be created)`,
       ),
     ];
-    const scoring = await nearestExisting(cacheDir);
+    const scoring = await nearestExisting(cacheDir) ?? { path: "", stat: { isDirectory: true } };
     lines.push(
       scoring.stat.isDirectory
         ? result("scoring cache", "ok", scoring.path === cacheDir ? `"${cacheDir}"` : `"${cacheDir}" (will be created)`)
@@ -66,7 +70,18 @@ export const modelCacheCheck: DoctorCheck = {
 export const modelDiskCheck: DoctorCheck = {
   name: "model disk",
   async run(config: Config) {
-    const free = await freeDiskBytes(config.validator.modelDir);
+    let free: number;
+    try {
+      free = await freeDiskBytes(config.validator.modelDir);
+    } catch (error) {
+      if (findDenial(error) === undefined) throw error;
+      return result(
+        "model disk",
+        "warn",
+        `free space unknown: "${config.validator.modelDir}" does not exist yet`,
+        "The first fetch creates it; run the doctor again then",
+      );
+    }
     const largest = Math.max(...[...COMPETITIONS.values()].filter((c) => c.id < 99).map((c) => c.maxBytes));
     const detail = `${formatAmount(free, "bytes")} free; the largest allowed model is ${
       formatAmount(largest, "bytes")
@@ -109,10 +124,14 @@ export const hubCheck: DoctorCheck = {
           : "The hub may be degraded; fetches retry with backoff",
       );
     } catch (error) {
+      if (findDenial(error) !== undefined) throw error;
+      const network = describeNetworkError(error, config.hub.url);
       return result(
         "hub",
         "fail",
-        `${config.hub.url} unreachable within ${HUB_PING_TIMEOUT_MS} ms: ${(error as Error).message}`,
+        `${config.hub.url} unreachable within ${HUB_PING_TIMEOUT_MS} ms: ${
+          network?.reason ?? (error as Error).message
+        }`,
         "Check the network or --hub.url / HF_ENDPOINT; the fetch permission set names the hosts it may reach",
       );
     }

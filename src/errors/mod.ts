@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./subvalid_error.ts";
+export * from "./permission_denial.ts";

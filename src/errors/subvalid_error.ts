@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { findDenial } from "./permission_denial.ts";
 
 /** Process exit codes, one per failure domain. Documented in the README. */
 export const ExitCode = {
@@ -96,9 +97,12 @@ export class InterruptedError extends SubvalidError {
   override readonly exitCode = ExitCode.Interrupted;
 }
 
-/** Returns the exit code for any thrown value. */
+/**
+ * Returns the exit code for any thrown value. A permission denial anywhere
+ * in the cause chain is exit code 3, whatever wraps it.
+ */
 export function exitCodeOf(error: unknown): ExitCode {
+  if (findDenial(error) !== undefined) return ExitCode.Permission;
   if (error instanceof SubvalidError) return error.exitCode;
-  if (error instanceof Deno.errors.NotCapable) return ExitCode.Permission;
   return ExitCode.Internal;
 }

@@ -64,7 +64,8 @@ export interface PreparedEvalData {
   readonly competition: number;
   /** The sync block, when known (null when only the hash was given). */
   readonly "sync_block": number | null;
-  readonly "block_hash": string;
+  /** The block hash the seed comes from; null when a seed was given directly (`eval --seed`). */
+  readonly "block_hash": string | null;
   /** The seed, as a decimal string. */
   readonly seed: string;
   /** The tokenizer the ids come from (`Xenova/gpt-4@<commit>`), or null. */
@@ -102,35 +103,36 @@ const SAMPLES_FILE = "samples.jsonl";
 export function evalDataDir(
   cacheDir: string,
   competitionId: number,
-  blockHash: string,
+  source: string,
   encoderKey: string | undefined,
 ): string {
   const tokenizer = (encoderKey ?? "chat").replace(/[^A-Za-z0-9._-]+/g, "_");
-  return join(cacheDir, `competition-${competitionId}`, `${blockHash.toLowerCase()}-${tokenizer}`);
+  return join(cacheDir, `competition-${competitionId}`, `${source.toLowerCase()}-${tokenizer}`);
 }
 
 /**
- * The data of `competition` for the block with hash `blockHash`: from the
- * cache, or drawn, encoded, written and cached.
+ * The data of `competition` for the block with hash `blockHash` (or for a
+ * seed given directly, as the reference's `--random_seed`): from the cache,
+ * or drawn, encoded, written and cached.
  *
  * @throws {Deno.errors.NotFound} with `cacheOnly` when the cache has none
  * @throws the encoder's errors (the validator's: tokenizer unavailable), file system errors, the signal's reason
  */
 export async function prepareEvalData(
   competition: Pick<ScheduledCompetition, "id" | "evalTasks">,
-  block: { blockHash: string; syncBlock?: number | undefined },
+  block: { blockHash: string; syncBlock?: number | undefined } | { seed: bigint },
   options: PrepareEvalDataOptions,
 ): Promise<EvalDataFiles> {
-  const blockHash = block.blockHash.toLowerCase();
-  const dir = evalDataDir(options.cacheDir, competition.id, blockHash, options.encoder?.key);
+  const blockHash = "blockHash" in block ? block.blockHash.toLowerCase() : null;
+  const seed = "seed" in block ? block.seed : seedFromBlockHash(blockHash!);
+  const dir = evalDataDir(options.cacheDir, competition.id, blockHash ?? `seed-${seed}`, options.encoder?.key);
   const cached = await readCached(dir);
   if (cached !== undefined) return { ...cached, cached: true };
   if (options.cacheOnly) {
     throw new Deno.errors.NotFound(
-      `No evaluation data cached for competition ${competition.id} at block hash ${blockHash} in "${dir}"`,
+      `No evaluation data cached for competition ${competition.id} at ${blockHash ?? `seed ${seed}`} in "${dir}"`,
     );
   }
-  const seed = seedFromBlockHash(blockHash);
   const drawn = await drawCompetitionData(competition, seed, options);
   const tasks: PreparedTask[] = drawn.tasks.map((task) => {
     const loaded = task.error === undefined && !drawn.stepAborted;
@@ -166,7 +168,7 @@ export async function prepareEvalData(
   });
   const data: PreparedEvalData = {
     competition: competition.id,
-    "sync_block": block.syncBlock ?? null,
+    "sync_block": "syncBlock" in block ? block.syncBlock ?? null : null,
     "block_hash": blockHash,
     seed: seed.toString(),
     tokenizer: options.encoder?.key ?? null,
@@ -206,7 +208,7 @@ async function readCached(dir: string): Promise<Omit<EvalDataFiles, "cached"> | 
     if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return undefined;
     throw error;
   }
-  if (!Array.isArray(data.tasks) || typeof data.block_hash !== "string") return undefined;
+  if (!Array.isArray(data.tasks) || typeof data.seed !== "string") return undefined;
   return { data, samplesFile: join(dir, SAMPLES_FILE), sampleTasks: sampleTasksOf(data) };
 }
 

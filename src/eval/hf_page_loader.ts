@@ -33,6 +33,7 @@ import { DatasetLoadError, type DatasetLoadFailure } from "./dataset_load_error.
 import type { PyRandom } from "./py_random.ts";
 import { pyStrip } from "./py_str.ts";
 import { getLog } from "../log/mod.ts";
+import { delay } from "../util/mod.ts";
 
 const RETRY_LIMIT = 10;
 const FIRST_DELAY_SECONDS = 5;
@@ -62,28 +63,8 @@ export interface RowsRequestRecord {
 /** Waits `seconds`; rejects with the signal's reason on abort. */
 export type Sleep = (seconds: number, signal?: AbortSignal) => Promise<void>;
 
-/** The real sleep (abortable; long waits in slices that `setTimeout` can hold). */
-export const realSleep: Sleep = (seconds, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    let left = Math.max(0, seconds * 1000);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const step = () => {
-      if (left <= 0) {
-        signal?.removeEventListener("abort", onAbort);
-        return resolve();
-      }
-      const slice = Math.min(left, 2 ** 30);
-      left -= slice;
-      timer = setTimeout(step, slice);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    step();
-  });
+/** The real sleep (abortable; any length). */
+export const realSleep: Sleep = (seconds, signal) => delay(seconds * 1000, signal);
 
 /** Options of the page loader. */
 export interface PageLoaderOptions extends DatasetsServerOptions {

@@ -20,7 +20,7 @@ export type FetchedFiles = Omit<FetchedModel, "seconds" | "hash" | "secureHash">
 export type Fail = (
   reason: MinerModelReason,
   message: string,
-  extra?: { commit?: string; details?: Record<string, unknown>; cause?: unknown },
+  extra?: { commit?: string; details?: Record<string, unknown>; cause?: unknown; hint?: string },
 ) => MinerModelError;
 
 /** Serves a model from the cache only. */

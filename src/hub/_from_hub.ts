@@ -5,10 +5,11 @@
  * @module
  */
 import { join } from "node:path";
+import { findDenial } from "../errors/mod.ts";
 import { createProgress, formatAmount, type Log } from "../log/mod.ts";
 import { blobNameOf, downloadBlob } from "./_download_blob.ts";
 import { type Fail, type FetchedFiles, summary } from "./_from_cache.ts";
-import { mapPool } from "../util/mod.ts";
+import { describeNetworkError, mapPool } from "../util/mod.ts";
 import { linkIntoSnapshot, missingSnapshotFiles } from "./_snapshot_files.ts";
 import { DiskSpaceError, MinerModelError } from "./errors.ts";
 import type { FetchModelOptions } from "./fetch_model.ts";
@@ -26,6 +27,10 @@ import type { HubClient, RemoteFile, RemoteRevision } from "./hub_client.ts";
 import { HubHttpError, TransferError } from "./http_errors.ts";
 import { computeModelHash } from "./secure_hash.ts";
 
+/** What to do when the hub cannot be reached at all (the doctor's advice). */
+export const HUB_NETWORK_HINT = "Check the network, DNS and --hub.url / HF_ENDPOINT (or HF_HUB_OFFLINE=1 to use the " +
+  "cache only); `deno task doctor` checks that the hub answers";
+
 /** Maps a hub or transfer error to the per-miner error (or passes aborts and disk errors through). */
 export function hubFailure(
   error: unknown,
@@ -35,6 +40,8 @@ export function hubFailure(
   commit?: string,
 ): unknown {
   if (signal?.aborted) return signal.reason ?? error;
+  // A path or host this process may not use is the validator's problem, never the miner's.
+  if (findDenial(error) !== undefined) return error;
   const extra = { ...(commit === undefined ? {} : { commit }), cause: error };
   if (error instanceof HubHttpError) {
     if (error.code === "RepoNotFound" || (error.status === 404 && error.code === undefined)) {
@@ -53,7 +60,10 @@ export function hubFailure(
     );
   }
   if (error instanceof DiskSpaceError || error instanceof MinerModelError) return error;
-  if (error instanceof Deno.errors.NotCapable) return error;
+  const network = describeNetworkError(error);
+  if (network !== undefined) {
+    return fail("download_failed", `${action}: ${network.reason}`, { ...extra, hint: HUB_NETWORK_HINT });
+  }
   return fail("download_failed", `${action}: ${(error as Error)?.message ?? String(error)}`, extra);
 }
 
@@ -114,7 +124,10 @@ export async function fromHub(
     }
   };
   const retryLog = (path: string) => (error: unknown, attempt: number, delayMs: number) =>
-    log.warn(`Retrying "${path}" in ${(delayMs / 1000).toFixed(1)} s`, { attempt, error: (error as Error).message });
+    log.warn(`Retrying "${path}" in ${(delayMs / 1000).toFixed(1)} s`, {
+      attempt,
+      error: describeNetworkError(error)?.reason ?? (error as Error).message,
+    });
 
   // Small JSON files the selection reads (safetensors layout) are fetched first.
   const readJson = async (path: string): Promise<unknown> => {
@@ -147,6 +160,8 @@ export async function fromHub(
   }
   const margin = options.freeSpaceMarginBytes ?? 1024 ** 3;
   if (needed > 0) {
+    // Created first: measuring an ancestor would need read access beyond the model cache.
+    await Deno.mkdir(modelDir, { recursive: true });
     const free = await freeDiskBytes(modelDir);
     if (free < needed + margin) {
       throw new DiskSpaceError(

@@ -108,7 +108,7 @@ export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Pro
   const fail = (
     reason: MinerModelReason,
     message: string,
-    extra: { commit?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+    extra: { commit?: string; details?: Record<string, unknown>; cause?: unknown; hint?: string } = {},
   ) =>
     new MinerModelError(reason, message, {
       uid: options.uid,
@@ -118,6 +118,7 @@ export async function fetchModel(ref: ModelRef, options: FetchModelOptions): Pro
       commit: extra.commit,
       details: extra.details,
       cause: extra.cause,
+      ...(extra.hint === undefined ? {} : { hint: extra.hint }),
     });
 
   const invalid = describeInvalidModelId(ref);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+export * from "./check_hub_root.ts";
 export * from "./faults.ts";
 export * from "./request_log.ts";
 export * from "./start_hubsim.ts";

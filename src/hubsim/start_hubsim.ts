@@ -94,7 +94,7 @@ interface Target {
  * @example
  * ```ts ignore
  * import { startHubsim } from "./start_hubsim.ts";
- * await using hub = await startHubsim({ root: "./tests/testdata/hub" });
+ * await using hub = await startHubsim({ root: "./tests/testdata/hub/repos" });
  * hub.faults.add({ type: "rate-limit", retryAfter: 1, route: "resolve", times: 1 });
  * const info = await (await fetch(`${hub.url}/api/models/acme/tiny/revision/main?blobs=true`)).json();
  * console.log(info.sha, hub.requests.count());

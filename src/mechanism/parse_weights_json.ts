@@ -20,7 +20,7 @@ function isUidKey(key: string): boolean {
 /**
  * Parses the text of a weights file. `source` names the file in messages.
  *
- * @throws {SyntaxError} If the text is not JSON or has neither accepted shape.
+ * @throws {SyntaxError} If the text is not JSON, has neither accepted shape, or names a uid twice.
  *
  * @example
  * ```ts
@@ -55,6 +55,16 @@ export function parseWeightsJson(text: string, source = "weights file"): Weights
         throw new SyntaxError(`Cannot read ${source}: weights[${i}] is ${JSON.stringify(w)}, expected a number`);
       }
     });
+    const first = new Map<number, number>();
+    uids.forEach((uid, i) => {
+      const earlier = first.get(uid);
+      if (earlier !== undefined) {
+        throw new SyntaxError(
+          `Cannot read ${source}: uid ${uid} appears twice (uids[${earlier}] and uids[${i}]); give each uid one weight`,
+        );
+      }
+      first.set(uid, i);
+    });
     return { uids: uids as number[], weights: weights as number[] };
   }
   const uids: number[] = [];
@@ -68,6 +78,14 @@ export function parseWeightsJson(text: string, source = "weights file"): Weights
     }
     uids.push(Number(key));
     weights.push(w);
+  }
+  // JSON.parse keeps the last of repeated keys silently; the values are plain numbers, so the keys can be counted.
+  const seen = new Set<string>();
+  for (const [, key] of text.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)) {
+    if (seen.has(key!)) {
+      throw new SyntaxError(`Cannot read ${source}: uid ${key} appears twice; give each uid one weight`);
+    }
+    seen.add(key!);
   }
   return { uids, weights };
 }

@@ -22,3 +22,15 @@ Deno.test("parseWeightsJson() names what is wrong in the file", () => {
   assert.throws(() => parseWeightsJson('{"70000": 1}'), { message: /key "70000" is not a uid/ });
   assert.throws(() => parseWeightsJson('{"3": "x"}'), { message: /the weight of uid 3 is "x"/ });
 });
+
+Deno.test("parseWeightsJson() refuses a uid given twice, in either shape", () => {
+  assert.throws(() => parseWeightsJson('{"uids":[2,3,2],"weights":[1,1,0.5]}', "w.json"), {
+    name: "SyntaxError",
+    message: "Cannot read w.json: uid 2 appears twice (uids[0] and uids[2]); give each uid one weight",
+  });
+  assert.throws(() => parseWeightsJson('{"2": 1, "3": 0.5, "2": 0.25}', "w.json"), {
+    name: "SyntaxError",
+    message: "Cannot read w.json: uid 2 appears twice; give each uid one weight",
+  });
+  assert.deepEqual(parseWeightsJson('{"2": 1, "22": 0.5}'), { uids: [2, 22], weights: [1, 0.5] });
+});

@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { decodeBase64 } from "../util/base64.ts";
+import { disableOrtTelemetry } from "./ort_telemetry.ts";
 
 /** A tiny ONNX graph `y = x + x` (float[2]), opset 17, made with python onnx. */
 const PROBE_MODEL = decodeBase64(
@@ -49,6 +50,7 @@ export interface ProbeOptions {
  * `--allow-ffi`, broken install)
  */
 export async function probeExecutionProviders(options: ProbeOptions = {}): Promise<ProviderReport> {
+  disableOrtTelemetry();
   const ort = await import("onnxruntime-node");
   // The native logger would print the provider-load failure on stderr; the reason is reported instead.
   ort.env.logLevel = "fatal";

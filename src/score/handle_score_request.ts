@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { exitCodeOf, SubvalidError } from "../errors/mod.ts";
+import { describeDenial, exitCodeOf, SubvalidError } from "../errors/mod.ts";
 import { readSamples } from "../eval/mod.ts";
 import { reportToJson } from "./report_json.ts";
 import { SCORE_CONTRACT_VERSION, type ScoreRequest, type ScoreResponse } from "./score_contract.ts";
@@ -23,13 +23,16 @@ export interface HandleScoreRequestOptions {
 }
 
 function failure(error: unknown): ScoreResponse {
+  // The worker runs under the `score` set: a denial names it.
+  const denial = describeDenial(error, "score");
+  const hint = denial?.hint ?? (error instanceof SubvalidError ? error.hint : undefined);
   return {
     version: SCORE_CONTRACT_VERSION,
     ok: false,
     error: {
       name: error instanceof Error ? error.name : "Error",
-      message: error instanceof Error ? error.message : String(error),
-      ...(error instanceof SubvalidError && error.hint !== undefined ? { hint: error.hint } : {}),
+      message: denial?.message ?? (error instanceof Error ? error.message : String(error)),
+      ...(hint === undefined ? {} : { hint }),
       exitCode: exitCodeOf(error),
     },
   };

@@ -13,6 +13,7 @@ export * from "./execution_providers.ts";
 export * from "./logprob_head.ts";
 export * from "./losses_by_task.ts";
 export * from "./open_model_dir.ts";
+export * from "./ort_telemetry.ts";
 export * from "./report_json.ts";
 export * from "./score_contract.ts";
 export * from "./score_error.ts";

@@ -13,6 +13,7 @@ import { checkModelConstraints, type ModelConstraints } from "../checkpoint/chec
 import { hasSafetensorsCheckpoint, openCheckpoint } from "../checkpoint/checkpoint.ts";
 import { ModelFormatError } from "../checkpoint/errors.ts";
 import { openSafetensorsModel } from "../checkpoint/open_safetensors_model.ts";
+import { findDenial } from "../errors/mod.ts";
 
 /** The compute dtype of built graphs on GPUs (see the README section on precision). */
 export const GPU_COMPUTE_DTYPE: ComputeDtype = "bfloat16";
@@ -52,7 +53,9 @@ async function hasOnnxGraph(dir: string): Promise<boolean> {
   try {
     await findGraph(dir);
     return true;
-  } catch {
+  } catch (error) {
+    // A directory this process may not read is the validator's problem, never the model's.
+    if (findDenial(error) !== undefined) throw error;
     return false;
   }
 }

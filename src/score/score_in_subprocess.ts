@@ -9,9 +9,10 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ModelConstraints } from "../checkpoint/mod.ts";
+import { permissionFlags } from "../config/permission_flags.ts";
 import { getLog } from "../log/mod.ts";
 import { reportFromJson } from "./report_json.ts";
 import { parseScoreResponse, SCORE_CONTRACT_VERSION, type ScoreRequest, type ScoreResponse } from "./score_contract.ts";
@@ -52,36 +53,21 @@ export interface ScoreInSubprocessOptions {
   script?: string;
 }
 
-/** The `score` set's own write path (project-relative), and the logs. */
-const SCORE_SET_WRITES = [join(PROJECT_ROOT, ".cache", "huggingface", "subvalid-score"), join(PROJECT_ROOT, "logs")];
-
-function within(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return !rel.startsWith("..") && !isAbsolute(rel);
-}
-
 /**
  * Permission flags that widen the `score` set by exactly this run's paths
- * when they lie outside the project: read the model, the samples and the
- * tokenizer; write the scoring cache. The set's denials (`.env`, the devnet
- * wallets) still apply, and nothing else is granted.
+ * when they lie outside it: read the model, the samples and the tokenizer;
+ * write the scoring cache. The set's denials (`.env`, the devnet wallets)
+ * still apply, and nothing else is granted.
  */
 export function scopedPermissions(
   modelDir: string,
   samplesFile: string,
   options: Pick<ScoreInSubprocessOptions, "cacheDir" | "tokenizerDir"> = {},
 ): string[] {
-  const flags: string[] = [];
-  const reads = [modelDir, samplesFile, options.tokenizerDir, options.cacheDir]
-    .filter((path): path is string => path !== undefined)
-    .map((path) => resolve(path))
-    .filter((path) => !within(path, PROJECT_ROOT));
-  if (reads.length > 0) flags.push(`--allow-read=${[PROJECT_ROOT, ...new Set(reads)].join(",")}`);
-  const cache = options.cacheDir === undefined ? undefined : resolve(options.cacheDir);
-  if (cache !== undefined && !SCORE_SET_WRITES.some((folder) => within(cache, folder))) {
-    flags.push(`--allow-write=${[cache, ...SCORE_SET_WRITES].join(",")}`);
-  }
-  return flags;
+  return permissionFlags("score", {
+    read: [modelDir, samplesFile, options.tokenizerDir],
+    write: [options.cacheDir],
+  });
 }
 
 function failed(model: string, device: string, started: number, error: string): ScoreReport {
@@ -135,7 +121,7 @@ export async function scoreInSubprocess(
     ...(options.constraints === undefined ? {} : { constraints: options.constraints }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   };
-  const args = ["run", "-P=score", "--config", join(PROJECT_ROOT, "deno.json"), "--no-prompt"];
+  const args = ["run", "-q", "-P=score", "--config", join(PROJECT_ROOT, "deno.json"), "--no-prompt"];
   args.push(...scopedPermissions(modelDir, samplesFile, options));
   args.push(...(options.denoArgs ?? []), options.script ?? join(PROJECT_ROOT, "tasks", "score_worker.ts"));
 
@@ -147,7 +133,8 @@ export async function scoreInSubprocess(
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      // ONNX Runtime's telemetry would write mat-debug-<pid>.log and .ses into the temporary directory.
+      env: { NO_COLOR: "1", ORT_DISABLE_TELEMETRY: "1" },
     }).spawn();
   } catch (error) {
     throw new ScoringUnavailableError(`Cannot start a scoring worker: ${(error as Error).message}`, {

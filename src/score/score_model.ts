@@ -20,7 +20,8 @@ import type { ModelSource } from "../onnx/model_source.ts";
 import { openModelDir } from "./open_model_dir.ts";
 import type { ModelConstraints } from "../checkpoint/check_model_constraints.ts";
 import type { Sample } from "../eval/samples.ts";
-import { ModelError } from "../errors/mod.ts";
+import { findDenial, ModelError } from "../errors/mod.ts";
+import { disableOrtTelemetry } from "./ort_telemetry.ts";
 import { ScoreRuntimeError } from "./score_error.ts";
 import { needsTokenizer, tokenizeSamples } from "./tokenize_samples.ts";
 import { prepareWrappedGraph } from "./wrapped_graph.ts";
@@ -130,6 +131,7 @@ export async function scoreModel(
     const graph = await prepareWrappedGraph(source, options.cacheDir, { select: options.selectHead ?? true });
     log.debug("Wrapped graph ready", { cache: graph.cacheEntry, cached: graph.cached, weights: graph.folder });
     try {
+      disableOrtTelemetry();
       session = await ort.InferenceSession.create(graph.bytes, {
         // External data resolves against the weights' real folder (see wrapped_graph.ts).
         extra: { session: { model_external_initializers_file_folder_path: graph.folder } },
@@ -215,7 +217,7 @@ export async function scoreModel(
  */
 export function isValidatorFault(error: unknown): boolean {
   if (error instanceof ScoreRuntimeError) return true;
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) return true;
+  if (findDenial(error) !== undefined || error instanceof Deno.errors.PermissionDenied) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return code === "ENOSPC" || code === "EDQUOT" || /No space left on device/.test(String(error));
 }

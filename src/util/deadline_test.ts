@@ -31,6 +31,16 @@ Deno.test("delay() rejects at once when aborted", async () => {
   assert.ok(performance.now() - started < 1000);
 });
 
+Deno.test("delay() waits past setTimeout's 2^31 ms limit instead of firing at once", async () => {
+  const controller = new AbortController();
+  let settled = false;
+  const long = delay(2 ** 32, controller.signal).then(() => (settled = true), () => "aborted");
+  await delay(30);
+  assert.equal(settled, false, "a 2^32 ms delay is still waiting after 30 ms");
+  controller.abort(new Error("done"));
+  assert.equal(await long, "aborted");
+});
+
 Deno.test("mapPool() keeps order, bounds concurrency and stops starting work after a failure", async () => {
   let running = 0;
   let peak = 0;

@@ -9,5 +9,6 @@ export * from "./base64.ts";
 export * from "./deadline.ts";
 export * from "./delay.ts";
 export * from "./map_pool.ts";
+export * from "./network_error.ts";
 export * from "./read_env.ts";
 export * from "./retry.ts";

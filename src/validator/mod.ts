@@ -7,6 +7,8 @@
  * @module
  */
 export * from "./chain_record.ts";
+export * from "./compare_models.ts";
+export * from "./competition_score.ts";
 export * from "./consensus_monitor.ts";
 export * from "./miner_iterator.ts";
 export * from "./model_updater.ts";

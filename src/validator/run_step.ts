@@ -11,7 +11,6 @@
  * @module
  */
 import {
-  combineScores,
   competitionsAt,
   type CompetitionSchedule,
   nextSyncBlock,
@@ -25,13 +24,13 @@ import {
   modelPriority,
   modelsToKeep,
   recordCompetitionWeights,
-  roundToBfloat16,
   stepWeightVector,
   subnetWeights,
   winRates,
 } from "../mechanism/mod.ts";
 import type { EvalResult, ValidatorState } from "../state/mod.ts";
 import type { ChainReader, Clock, DataSource, EvalData, ModelStore, Scorer } from "./ports.ts";
+import { competitionScore } from "./competition_score.ts";
 import type { StepReport, StepUidReport } from "./step_report.ts";
 
 /** The metagraph as a step needs it. */
@@ -280,36 +279,19 @@ async function scoreUid(
   // The updater checked the model's limits when it fetched it; scoring does not stream the weights again.
   const score = await ctx.scorer.score({ uid, modelDir: stored.dir, samplesFile: data.samplesFile! }, signal);
   const seconds = (performance.now() - started) / 1000;
-  const bf16 = ctx.bf16Losses ?? true;
-  const byTask = new Map<string, number[]>();
-  const raw = new Map<string, number[]>();
-  if (Number.isFinite(score.loss) && score.sampleLosses.length === data.sampleTasks.length) {
-    score.sampleLosses.forEach((loss, i) => {
-      const task = data.sampleTasks[i]!;
-      if (!byTask.has(task)) byTask.set(task, []);
-      if (!raw.has(task)) raw.set(task, []);
-      byTask.get(task)!.push(bf16 ? roundToBfloat16(loss) : loss);
-      raw.get(task)!.push(loss);
-    });
-  }
-  const mean = (values: number[] | undefined) =>
-    values === undefined || values.length === 0 ? Infinity : values.reduce((a, b) => a + b, 0) / values.length;
-  const combined = combineScores(loaded.map((task) => ({ task, rawScore: mean(byTask.get(task.name)) })))!;
-  const error = score.error ??
-    (Number.isFinite(score.loss) && score.sampleLosses.length !== data.sampleTasks.length
-      ? `the scorer returned ${score.sampleLosses.length} losses for ${data.sampleTasks.length} samples`
-      : undefined);
+  const result = competitionScore(score, data.sampleTasks, loaded, { bf16: ctx.bf16Losses });
+  const error = result.error;
   log.info(
-    `uid ${uid}: score ${Number.isFinite(combined.score) ? combined.score.toFixed(4) : "inf"}`,
+    `uid ${uid}: score ${Number.isFinite(result.score) ? result.score.toFixed(4) : "inf"}`,
     { model: described.model, seconds: round3(seconds), ...(error === undefined ? {} : { error }) },
   );
   const finite = (x: number) => Number.isFinite(x) ? x : null;
   return {
     report: {
       ...described,
-      score: finite(combined.score),
-      task_scores: Object.fromEntries(loaded.map((t) => [t.name, finite(mean(byTask.get(t.name)))])),
-      raw_task_scores: Object.fromEntries(loaded.map((t) => [t.name, finite(mean(raw.get(t.name)))])),
+      score: finite(result.score),
+      "task_scores": Object.fromEntries([...result.taskScores].map(([name, x]) => [name, finite(x)])),
+      "raw_task_scores": Object.fromEntries([...result.rawTaskScores].map(([name, x]) => [name, finite(x)])),
       ...(error === undefined ? {} : { error }),
     },
     seconds,

@@ -102,8 +102,8 @@ export class WeightsRateLimitedError extends WeightsError {
         hint: state
           ? `Wait ${Math.max(0, next! - state.currentBlock)} blocks (about ${
             Math.ceil(Math.max(0, next! - state.currentBlock) * 12 / 60)
-          } min) and try again; the validator's weights loop retries by itself`
-          : "Wait for the subnet's weights rate limit to pass and try again; the validator's weights loop retries by itself",
+          } min) and try again`
+          : "Wait for the subnet's weights rate limit to pass and try again",
         ...options,
       },
     );

@@ -8,6 +8,7 @@
  */
 import type { WeightsError, WeightsFailureKind } from "./errors.ts";
 import { ChainConnectionError, ChainError, ChainTimeoutError } from "../chain/mod.ts";
+import { ExitCode } from "../errors/mod.ts";
 
 /** A landed weights transaction. */
 export interface WeightsSuccess {
@@ -53,6 +54,18 @@ export interface WeightsFailure {
 
 /** The result of one weight-setting attempt. */
 export type WeightsReceipt = WeightsSuccess | WeightsFailure;
+
+/**
+ * The exit code a failed attempt ends a task with, as `deno task weights`
+ * ends for the same error: 5 when the chain did not answer (timeout, lost
+ * connection; the outcome may be unknown), 1 for an unexpected error, else
+ * 6 (refused).
+ */
+export function failureExitCode(failure: WeightsFailure): ExitCode {
+  if (failure.kind === "timeout" || failure.kind === "connection") return ExitCode.Chain;
+  if (failure.kind === "internal") return ExitCode.Internal;
+  return ExitCode.Weights;
+}
 
 /** Turns any thrown value into a failure receipt. */
 export function failureReceipt(error: unknown): WeightsFailure {

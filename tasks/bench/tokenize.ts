@@ -20,31 +20,19 @@ import { loadavg } from "node:os";
 import process from "node:process";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
-import { defineTask } from "../../src/config/mod.ts";
 import { printOut, runTask } from "../../src/cli/mod.ts";
 import { ExitCode, SubvalidError } from "../../src/errors/mod.ts";
 import { ByteLevelBpe, renderChatTemplate } from "../../src/eval/mod.ts";
 import { loadCompetitionTokenizer } from "../../src/hub/mod.ts";
 import { publishXenovaGpt4, startHubsim } from "../../src/hubsim/mod.ts";
 import { makeTokenizeCorpus } from "./tokenize_corpus.ts";
+import { spec } from "../specs/bench_tokenize.ts";
 
 class BenchError extends SubvalidError {
   override readonly exitCode = ExitCode.Internal;
 }
 
-/** The task. */
-export const spec = defineTask({
-  name: "bench:tokenize",
-  summary: "Tokenization throughput: @huggingface/tokenizers vs our byte-level BPE on one step's samples",
-  usage: "deno task bench:tokenize [flags]",
-  groups: ["logging"],
-  flags: {
-    rounds: { kind: "integer", description: "Alternating rounds (HF, then ours)", default: 3, min: 1 },
-    samples: { kind: "integer", description: "Samples (half math/code-output, half codeforces-like)", default: 240 },
-    seed: { kind: "integer", description: "Corpus seed", default: 37 },
-    json: { kind: "boolean", description: "Print the results as JSON" },
-  },
-});
+export { spec };
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -70,7 +70,7 @@ export function liveDataSource(options: LiveDataSourceOptions): DataSource & {
       return {
         competitionId: competition.id,
         syncBlock,
-        blockHash: files.data.block_hash,
+        blockHash,
         seed: files.data.seed,
         tasks: files.data.tasks.map((task) => ({
           name: task.name,

@@ -17,6 +17,7 @@ import {
   openCheckpoint,
   UnsupportedModelError,
 } from "../../checkpoint/mod.ts";
+import { findDenial } from "../../errors/mod.ts";
 import { collectGarbage, fetchModel, holdModel, MinerModelError } from "../../hub/mod.ts";
 import { CONSTRAINTS_REASON, type ModelStore, ModelUnavailableError } from "../ports.ts";
 
@@ -60,7 +61,8 @@ export function liveModelStore(options: LiveModelStoreOptions): ModelStore {
           cached: model.cached,
         };
       } catch (error) {
-        if (error instanceof MinerModelError) {
+        // A denied path or host is the validator's own failure: it stops the epoch (exit 3).
+        if (error instanceof MinerModelError && findDenial(error) === undefined) {
           throw new ModelUnavailableError(error.message, error.reason, error.permanent, { cause: error });
         }
         throw error;

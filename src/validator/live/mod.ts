@@ -6,6 +6,7 @@
  * @module
  */
 export * from "./cached_chain_reader.ts";
+export * from "./evaluate_models.ts";
 export * from "./live_chain_reader.ts";
 export * from "./live_data_source.ts";
 export * from "./live_model_store.ts";
