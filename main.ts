@@ -6,20 +6,33 @@
  * process, folds the results into the moving average kept in its state, and
  * sets weights hourly with the validator's hotkey. `--validator.steps N`
  * stops after N recorded steps (cron, tests); `--dry-run` never sets
- * weights; `--offline` touches neither chain nor hub.
+ * weights; `--offline` touches neither chain nor hub. `--metrics.port`
+ * serves Prometheus metrics and `--status.port` the status page, on
+ * 127.0.0.1 unless `--metrics.host`/`--status.host` say otherwise.
  *
  * ```sh
  * deno task validate --wallet.name validator --wallet.hotkey default --subtensor.network finney
  * deno task validate --dry-run --validator.steps 1 --json
+ * deno task validate --metrics.port 9137 --status.port 8037
  * ```
  *
  * @module
  */
-import { connectChain, readGenesisHash } from "./src/chain/mod.ts";
+import { type ChainCallEvent, connectChain, readGenesisHash } from "./src/chain/mod.ts";
 import { printOut, runTask } from "./src/cli/mod.ts";
 import { ConfigError, ExitCode } from "./src/errors/mod.ts";
+
+import { metricsRoute, type Served, serveObservability, statusRoute, ValidatorMetrics } from "./src/observe/mod.ts";
 import { ValidatorState } from "./src/state/mod.ts";
-import { type ChainReader, realClock, runValidator, type WeightSetter } from "./src/validator/mod.ts";
+import {
+  type ChainReader,
+  combineObservers,
+  realClock,
+  type RecordedHead,
+  runValidator,
+  type ValidatorObserver,
+  type WeightSetter,
+} from "./src/validator/mod.ts";
 import {
   liveChainReader,
   liveDataSource,
@@ -30,7 +43,7 @@ import {
   recordingChainReader,
 } from "./src/validator/live/mod.ts";
 import { loadHotkey } from "./src/wallet/mod.ts";
-import { NotRegisteredError } from "./src/weights/mod.ts";
+import { hotkeyAddress, NotRegisteredError } from "./src/weights/mod.ts";
 import { spec } from "./tasks/specs/validate.ts";
 import { scheduleOf } from "./tasks/_eval_data.ts";
 
@@ -56,12 +69,17 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       throw new ConfigError("Cannot set weights --offline", { hint: "Add --dry-run, or drop --offline" });
     }
     const hotkey = dryRun ? undefined : await loadHotkey(config.wallet);
+    // Who we are, for the consensus check; a dry run tries the hotkey's public address (never a secret).
+    const ourAddress = hotkey?.address ?? await hotkeyAddress(config).catch(() => undefined);
 
+    // The metrics hear of every chain call; they are created with the state, after the connections.
+    const calls: { listener?: ((event: ChainCallEvent) => void) | undefined } = {};
+    const chainOptions = { signal, onCall: (event: ChainCallEvent) => calls.listener?.(event) };
     // The reader's and the weight setter's connections are separate.
-    await using reader = config.offline ? undefined : await connectChain(config.subtensor.chainEndpoint, { signal });
+    await using reader = config.offline ? undefined : await connectChain(config.subtensor.chainEndpoint, chainOptions);
     await using writer = hotkey === undefined
       ? undefined
-      : await connectChain(config.subtensor.chainEndpoint, { signal });
+      : await connectChain(config.subtensor.chainEndpoint, chainOptions);
     using state = await ValidatorState.open(validator.stateDir, {
       netuid: config.netuid,
       genesisHash: reader === undefined ? undefined : readGenesisHash(reader),
@@ -69,6 +87,43 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
     const chain: ChainReader = reader === undefined
       ? offlineChainReader(state)
       : recordingChainReader(liveChainReader(reader, config.netuid), state);
+
+    // Metrics and the status page, on loopback unless told otherwise.
+    const metrics = flags["metrics.port"] === undefined ? undefined : new ValidatorMetrics({ state });
+    calls.listener = metrics?.onChainCall;
+    let head: RecordedHead | undefined;
+    const served: Served[] = [];
+    if (metrics !== undefined) {
+      served.push({
+        name: "metrics",
+        hostname: flags["metrics.host"],
+        port: flags["metrics.port"]!,
+        route: metricsRoute(metrics),
+        path: "metrics",
+      });
+    }
+    if (flags["status.port"] !== undefined) {
+      served.push({
+        name: "status page",
+        hostname: flags["status.host"],
+        port: flags["status.port"],
+        route: statusRoute({
+          state,
+          hubUrl: config.hub.url,
+          live: true,
+          head: () => head,
+          metrics: metrics !== undefined && flags["metrics.port"] === flags["status.port"] &&
+            flags["metrics.host"] === flags["status.host"],
+        }),
+        path: "",
+      });
+    }
+    await using servers = serveObservability(served, signal);
+    for (const [name, url] of servers.urls) log.info(`Serving the ${name} at ${url}`);
+    const observer: ValidatorObserver = combineObservers([
+      metrics?.observer,
+      { onHead: (h) => void (head = { block: h.block, hash: h.hash, at: Date.now() }) },
+    ], log);
     if (hotkey !== undefined) {
       const view = await chain.snapshot(signal);
       if (!view.neurons.some((n) => n.hotkey === hotkey.address)) {
@@ -118,6 +173,9 @@ export function main(args: readonly string[] = Deno.args): Promise<number> {
       gc: !config.offline,
       offline: config.offline,
       alwaysKeep: () => [...data.tokenizers.values()].map((t) => ({ repo: t.repo, commit: t.commit })),
+      observer,
+      hotkey: ourAddress,
+      consensus: { warnAfter: flags["validator.consensus_warn_after"] },
     }, {
       steps: flags["validator.steps"],
       // A bounded run (cron, tests) ends with the failure's exit code; a daemon logs it and tries again.

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- an example script prints its result
 /**
  * Scores a model directory on a competition's evaluation data, drawn exactly
  * as a validator draws it for a block hash (or for a seed), with subvalid's

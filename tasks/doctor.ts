@@ -2,7 +2,8 @@
 /**
  * Checks that this machine can run the validator: Deno, ONNX Runtime and
  * which execution providers work, the GPU, free disk in the model cache, the
- * open-file limit, the hotkey file (never the coldkey) and the chain.
+ * open-file limit, the hotkey file (never the coldkey), the chain, whether the
+ * subnet looks like a Finetuning subnet, and weight setting.
  *
  * ```sh
  * deno task doctor [--wallet.name NAME --wallet.hotkey HOTKEY] [--subtensor.network NET] [--json]
@@ -19,6 +20,7 @@ import {
   HUB_CHECKS,
   runChecks,
   RUNTIME_CHECKS,
+  subnetCheck,
   walletCheck,
   WEIGHTS_CHECKS,
 } from "../src/doctor/mod.ts";
@@ -33,6 +35,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   ...HUB_CHECKS,
   walletCheck,
   chainCheck,
+  subnetCheck,
   ...WEIGHTS_CHECKS,
 ];
 

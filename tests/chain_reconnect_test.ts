@@ -1,6 +1,7 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
 import {
+  type ChainCallEvent,
   ChainConnectionError,
   ChainTimeoutError,
   connectChain,
@@ -77,6 +78,26 @@ Deno.test("a stalled server hits the call's deadline with a ChainTimeoutError na
     devnet.faults.unstall();
     assert.equal(await readBlockHash(client, 0), devnet.genesisHash);
   });
+});
+
+Deno.test("onCall hears of every finished call with its duration and how it failed, never of a cancelled one", async () => {
+  const events: ChainCallEvent[] = [];
+  await withDevnet({ miners: 1, validators: 1 }, async (devnet, client) => {
+    assert.equal(await readBlockHash(client, 0), devnet.genesisHash);
+    assert.deepEqual(events.map((e) => [e.what, e.error]), [["read the hash of block 0", undefined]]);
+    assert.ok(events[0]!.seconds > 0 && events[0]!.seconds < 10);
+    devnet.faults.stall();
+    await assert.rejects(client.call("read the finalized head", (api) => api.rpc.chain.getFinalizedHead(), {
+      timeoutMs: 200,
+    }));
+    const cancel = new AbortController();
+    const cancelled = client.call("read the best block", (api) => api.rpc.chain.getHeader(), { signal: cancel.signal });
+    cancel.abort(new Error("the caller gave up"));
+    await assert.rejects(cancelled, /the caller gave up/);
+    devnet.faults.unstall();
+    assert.deepEqual(events.slice(1).map((e) => [e.what, e.error]), [["read the finalized head", "timeout"]]);
+    assert.ok(events[1]!.seconds >= 0.19, `${events[1]!.seconds} s`);
+  }, { onCall: (event) => events.push(event) });
 });
 
 Deno.test("connectChain() gives up by its deadline on a stalled server and on a closed port", async () => {

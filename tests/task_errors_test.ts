@@ -10,6 +10,7 @@ import { join } from "node:path";
 import denoConfig from "../deno.json" with { type: "json" };
 import { launchTask } from "../src/cli/mod.ts";
 import { scoreInSubprocess, ScoringUnavailableError } from "../src/score/mod.ts";
+import { ValidatorState } from "../src/state/mod.ts";
 import { mapPool } from "../src/util/mod.ts";
 import { TASKS } from "../tasks/specs/mod.ts";
 import { copyDir } from "./hub_fixtures.ts";
@@ -53,6 +54,8 @@ Deno.test("operator mistakes are exit 2 with an ERROR line (never exit 1) for ev
   const missing = join(d, "missing");
   const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const busyPort = String((busy.addr as Deno.NetAddr).port);
+  // A state for deno task status to serve (on a taken port).
+  (await ValidatorState.open(join(d, "state"), { netuid: 37 })).close();
   try {
     // Each task: its own mistakes, then three every task shares (parsed by the launcher, before the task).
     const own: Record<string, string[][]> = {
@@ -92,7 +95,17 @@ Deno.test("operator mistakes are exit 2 with an ERROR line (never exit 1) for ev
       ],
       "commit": [[], ["--model", "nope", "--revision", "r", "--hash", "h", "--competition", "4"]],
       "chain:read": [["--at", "yesterday"]],
-      "validate": [["--validator.steps", "0"], ["--offline"], ["--validator.schedule", "mars"]],
+      "validate": [["--validator.steps", "0"], ["--offline"], ["--validator.schedule", "mars"], [
+        "--metrics.port",
+        "70000",
+      ]],
+      "status": [["--validator.state_dir", missing], [
+        "--status.port",
+        busyPort,
+        "--validator.state_dir",
+        join(d, "state"),
+      ]],
+      "consensus": [["--uid", "-1"], ["--timeout", "0"]],
       "report": [["--step", "0"], ["--validator.state_dir", missing]],
       "data": [[], ["--block-hash", "0x12"], ["--competition", "12345", "--block-hash", `0x${"11".repeat(32)}`]],
       "hubsim": [[], ["--root", missing], ["--root", join(d, "empty")], ["--root", FIXTURES, "--faults", "{bad"], [
@@ -137,6 +150,10 @@ Deno.test("operator mistakes are exit 2 with an ERROR line (never exit 1) for ev
     assert.match(
       byArgs("devnet", "--port").stderr,
       new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${busyPort}: the port`),
+    );
+    assert.match(
+      byArgs("status", "--status.port").stderr,
+      new RegExp(`Cannot serve the status page on 127\\.0\\.0\\.1:${busyPort}`),
     );
     assert.match(
       runs.find((r) => r.task === "score" && r.args.includes("tpu"))!.run.stderr,

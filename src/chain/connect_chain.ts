@@ -25,6 +25,15 @@ export interface ReconnectOptions {
   maxAttempts?: number;
 }
 
+/** One finished call, for metrics: what it was, how long it took, and how it failed. */
+export interface ChainCallEvent {
+  /** The call's description (`read the best block`, `read the hash of block 12`, …). */
+  readonly what: string;
+  readonly seconds: number;
+  /** How it failed: no answer by the deadline, the connection, or anything else; absent on success. */
+  readonly error?: "timeout" | "connection" | "error";
+}
+
 /** Options of {@linkcode connectChain}. */
 export interface ConnectChainOptions {
   /** Closes the connection and fails pending calls when aborted. */
@@ -35,6 +44,8 @@ export interface ConnectChainOptions {
   reconnect?: ReconnectOptions;
   /** Logger. @default getLog("chain") */
   log?: Log;
+  /** Told of every finished {@linkcode ChainClient.call} (a call the caller cancelled is not a failure). */
+  onCall?: ((event: ChainCallEvent) => void) | undefined;
 }
 
 /** Options of {@linkcode ChainClient.call}. */
@@ -58,6 +69,7 @@ export class ChainClient implements AsyncDisposable {
   readonly #provider: WsProvider;
   readonly #log: Log;
   readonly #reconnect: Required<ReconnectOptions>;
+  readonly #onCall: ((event: ChainCallEvent) => void) | undefined;
   readonly #closed = new AbortController();
   #api: ApiPromise | undefined;
   #reconnecting: Promise<void> | undefined;
@@ -67,6 +79,7 @@ export class ChainClient implements AsyncDisposable {
     this.endpoint = endpoint;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#log = options.log ?? getLog("chain");
+    this.#onCall = options.onCall;
     this.#reconnect = {
       initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
@@ -111,6 +124,33 @@ export class ChainClient implements AsyncDisposable {
    * @throws {ChainError} when the call fails
    */
   async call<T>(what: string, fn: (api: ApiPromise) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    if (this.#onCall === undefined) return await this.#call(what, fn, options);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const value = await this.#call(what, fn, options);
+      this.#tell({ what, seconds: seconds() });
+      return value;
+    } catch (error) {
+      if (!options.signal?.aborted) {
+        const kind = error instanceof ChainTimeoutError
+          ? "timeout"
+          : error instanceof ChainConnectionError
+          ? "connection"
+          : "error";
+        this.#tell({ what, seconds: seconds(), error: kind });
+      }
+      throw error;
+    }
+  }
+
+  #tell(event: ChainCallEvent): void {
+    try {
+      this.#onCall?.(event);
+    } catch { /* an observer never breaks a call */ }
+  }
+
+  async #call<T>(what: string, fn: (api: ApiPromise) => Promise<T>, options: CallOptions): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const signals = [AbortSignal.timeout(timeoutMs), this.#closed.signal];
     if (options.signal) signals.push(options.signal);

@@ -52,6 +52,14 @@ export function datasetsHost(config: Pick<Config, "hub">): string | undefined {
 }
 
 /**
+ * The interface a server binds, as a host to grant (`--metrics.host`, `--status.host`): `undefined` for the
+ * loopback names every set that listens already has.
+ */
+export function listenHost(hostname: string): string | undefined {
+  return ["127.0.0.1", "localhost"].includes(hostname) ? undefined : hostname;
+}
+
+/**
  * A flag that names either a local directory or something else (a Hub repo id, as `--model` of
  * `deno task eval`): the directory's absolute path, resolved where the command was typed
  * (`$INIT_CWD`), when it exists; `undefined` otherwise.

@@ -20,4 +20,6 @@ export const TASK_NAMES: readonly string[] = [
   "bench",
   "bench:tokenize",
   "setup:cuda",
+  "status",
+  "consensus",
 ];

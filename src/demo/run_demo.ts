@@ -24,6 +24,7 @@ import {
   realClock,
   runValidator,
   type StepReport,
+  type ValidatorObserver,
   type WeightsOutcome,
 } from "../validator/mod.ts";
 import {
@@ -32,6 +33,7 @@ import {
   liveModelStore,
   liveScorer,
   liveWeightSetter,
+  recordingChainReader,
 } from "../validator/live/mod.ts";
 import { loadHotkey } from "../wallet/mod.ts";
 import { publishModel } from "./publish_model.ts";
@@ -105,6 +107,8 @@ export interface RunDemoOptions {
   scoreTimeoutMs?: number | undefined;
   /** Called after each recorded step with its report and the weights the chain stores for the validator then. */
   onStep?: ((report: StepReport, stored: ReadonlyMap<number, number>) => void) | undefined;
+  /** Hears of the validator's steps, fetches, scores, weights and consensus checks (metrics, tests). */
+  observer?: ValidatorObserver | undefined;
   signal?: AbortSignal | undefined;
   /** @default getLog("demo") */
   log?: Log | undefined;
@@ -193,7 +197,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   await using writer = await connectChain(devnet.endpoint, { timeoutMs: 15_000, signal });
   const validator = await loadHotkey({ path: walletDir, name: devnet.neurons[0]!.wallet, hotkey: "default" });
   using state = await ValidatorState.open(stateDir, { netuid, genesisHash: reader.api.genesisHash.toHex() });
-  const chain = liveChainReader(reader, netuid);
+  // The chain as the validator saw it is kept in its state (the status page shows the head and the neurons).
+  const chain = recordingChainReader(liveChainReader(reader, netuid), state);
   const reports: StepReport[] = [];
   const outcomes: WeightsOutcome[] = [];
   const steps = options.steps ?? 3;
@@ -249,6 +254,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     // The model cache may hold the operator's own models: the demo never collects garbage in it.
     gc: false,
     random: () => 0,
+    observer: options.observer,
+    hotkey: validator.address,
   }, {
     steps,
     signal,

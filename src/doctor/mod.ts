@@ -8,5 +8,6 @@ export * from "./chain_check.ts";
 export * from "./check.ts";
 export * from "./hub_checks.ts";
 export * from "./runtime_checks.ts";
+export * from "./subnet_check.ts";
 export * from "./wallet_check.ts";
 export * from "./weights_check.ts";

@@ -463,6 +463,24 @@ export class ValidatorState implements Disposable {
       .map((row) => JSON.parse(String(row.report)));
   }
 
+  /** The last `limit` step reports with the time each was recorded (ms since the Unix epoch), oldest first. */
+  reportEntries(limit = 50): { step: number; at: number; report: Record<string, unknown> }[] {
+    return this.#all(
+      "SELECT step, at, report FROM (SELECT step, at, report FROM step_reports ORDER BY step DESC LIMIT ?) ORDER BY step",
+      limit,
+    ).map((row) => ({ step: Number(row.step), at: Number(row.at), report: JSON.parse(String(row.report)) }));
+  }
+
+  /** The last successful weight-setting attempt, if any. */
+  lastWeightsSet(): { at: number; block: number | undefined; receipt: unknown } | undefined {
+    const row = this.#get("SELECT * FROM weights_receipts WHERE success = 1 ORDER BY id DESC LIMIT 1");
+    return row === undefined ? undefined : {
+      at: Number(row.at),
+      block: row.block === null ? undefined : Number(row.block),
+      receipt: JSON.parse(String(row.receipt)),
+    };
+  }
+
   /** Records a weight-setting attempt. */
   recordReceipt(receipt: { readonly success: boolean; readonly block?: number } & Record<string, unknown>): void {
     this.#run(

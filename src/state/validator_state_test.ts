@@ -121,3 +121,32 @@ Deno.test("stale temporaries of a killed process are removed at the next start; 
     assert.equal(state.errors()[0]?.message, "the datasets server answered 500");
     assert.equal(state.receipts()[0]?.block, 12);
   }));
+
+Deno.test("reportEntries() gives the last reports with their times, oldest first; lastWeightsSet() the last success", () =>
+  withDir(async (dir) => {
+    let now = 1_000;
+    using state = await ValidatorState.open(dir, { netuid: 37, now: () => now });
+    assert.equal(state.lastWeightsSet(), undefined);
+    for (const step of [1, 2, 3]) {
+      now = step * 1_000;
+      state.commitStep({
+        competitionId: 4,
+        syncBlock: step * 100,
+        ema: new Float32Array([0, 1]),
+        activeCompetitions: [4],
+        results: [],
+        kept: [],
+        report: { step },
+      });
+    }
+    assert.deepEqual(state.reportEntries(2).map((e) => [e.step, e.at, e.report.step]), [[2, 2000, 2], [3, 3000, 3]]);
+    now = 5_000;
+    state.recordReceipt({ success: true, block: 12 });
+    now = 6_000;
+    state.recordReceipt({ success: false, reason: "rate limited" });
+    assert.deepEqual(
+      { ...state.lastWeightsSet(), receipt: undefined },
+      { at: 5_000, block: 12, receipt: undefined },
+      "the failure after it does not count",
+    );
+  }));

@@ -6,10 +6,13 @@
  *
  * @module
  */
+export * from "./chain_record.ts";
 export * from "./compare_models.ts";
 export * from "./competition_score.ts";
+export * from "./consensus_monitor.ts";
 export * from "./miner_iterator.ts";
 export * from "./model_updater.ts";
+export * from "./observer.ts";
 export * from "./ports.ts";
 export * from "./real_clock.ts";
 export * from "./run_step.ts";

@@ -63,6 +63,10 @@ export interface StoredModel {
   readonly commit: string;
   /** Σ size of the model's files. */
   readonly bytes: number;
+  /** Bytes this fetch received over the network (0 when it was cached), when the store knows. */
+  readonly receivedBytes?: number | undefined;
+  /** Whether every file was already cached, when the store knows. */
+  readonly cached?: boolean | undefined;
 }
 
 /** What a miner's model is fetched by. */
@@ -159,6 +163,8 @@ export interface ModelScore {
   readonly error?: string | undefined;
   readonly tokensPerSecond: number;
   readonly seconds: number;
+  /** The device the model ran on (`cpu`, `cuda:0`), when the scorer says. */
+  readonly device?: string | undefined;
 }
 
 /** Scores models, each isolated from the validator. */

@@ -18,8 +18,10 @@ import { competitionsAt, type CompetitionSchedule, type SyncBlockOptions } from 
 import { getLog, type Log } from "../log/mod.ts";
 import type { WeightsInput } from "../mechanism/mod.ts";
 import type { ValidatorState } from "../state/mod.ts";
+import { ConsensusMonitor } from "./consensus_monitor.ts";
 import { MinerIterator } from "./miner_iterator.ts";
 import { runModelUpdater, type UpdaterLimits, type UpdaterMetagraph } from "./model_updater.ts";
+import { combineObservers, observePorts, type ValidatorObserver } from "./observer.ts";
 import type {
   ChainReader,
   ChainView,
@@ -100,6 +102,15 @@ export interface ValidatorContext {
   readonly log?: Log | undefined;
   /** Random source of the miner iterator's start. @default Math.random */
   readonly random?: (() => number) | undefined;
+  /** Hears of steps, weights, fetches, scores, heads and consensus checks (metrics, the status page). */
+  readonly observer?: ValidatorObserver | undefined;
+  /** Our hotkey (SS58), when known: the consensus check compares our row on chain. */
+  readonly hotkey?: string | undefined;
+  /**
+   * Compare our weights with the other validators' after every recorded step (`false`: never); warn after
+   * `warnAfter` disagreements of our top uid with the stake-weighted majority in a row. @default { warnAfter: 3 }
+   */
+  readonly consensus?: false | { readonly warnAfter?: number | undefined } | undefined;
 }
 
 /** Options of {@linkcode runValidator}. */
@@ -151,12 +162,22 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
   const cadences = { ...VALIDATOR_CADENCES, ...ctx.cadences };
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
+  const observer = combineObservers([ctx.observer], log);
+  // The ports, observed: the step and the updater never know.
+  const { chain, models, scorer } = ctx.observer === undefined ? ctx : observePorts(ctx, observer);
+  const consensus = ctx.consensus === false ? undefined : new ConsensusMonitor({
+    chain,
+    state: ctx.state,
+    hotkey: ctx.hotkey,
+    warnAfter: ctx.consensus?.warnAfter,
+    now: () => ctx.clock.now(),
+  });
 
-  let view = await ctx.chain.snapshot(signal);
+  let view = await chain.snapshot(signal);
   let metagraph = metagraphOf(view);
   ctx.state.pruneHotkeys(new Set(metagraph.hotkeys));
   const iterator = new MinerIterator(metagraph.hotkeys.map((_, uid) => uid), ctx.random);
-  const head = await ctx.chain.head(signal);
+  const head = await chain.head(signal);
   let current: Float32Array = startupWeights(ctx.state, ctx.schedule, head.block, metagraph.hotkeys.length);
   const weightsNow = (): WeightsInput | undefined => {
     const n = Math.min(current.length, metagraph.hotkeys.length);
@@ -182,7 +203,7 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
       for (;;) {
         await ctx.clock.sleep(cadences.resyncMs, signal);
         try {
-          view = await ctx.chain.snapshot(signal);
+          view = await chain.snapshot(signal);
           metagraph = metagraphOf(view);
           iterator.setUids(metagraph.hotkeys.map((_, uid) => uid));
           const pruned = ctx.state.pruneHotkeys(new Set(metagraph.hotkeys));
@@ -199,8 +220,8 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
     quietly(
       "model updater",
       runModelUpdater({
-        chain: ctx.chain,
-        models: ctx.models,
+        chain,
+        models,
         clock: ctx.clock,
         state: ctx.state,
         schedule: ctx.schedule,
@@ -218,7 +239,7 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
         await ctx.clock.sleep(cadences.gcDelayMs, signal);
         for (;;) {
           try {
-            const summary = await ctx.models.collectGarbage(keptModels(ctx, metagraph.hotkeys), { signal });
+            const summary = await models.collectGarbage(keptModels(ctx, metagraph.hotkeys), { signal });
             if (summary.snapshots > 0) log.info(`Garbage collection freed ${summary.freedBytes} bytes`, { ...summary });
           } catch (error) {
             if (signal.aborted) throw signal.reason;
@@ -244,6 +265,7 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
       } catch (error) {
         log.warn(`Cannot record the weights receipt: ${(error as Error).message}`);
       }
+      observer.onWeights?.(outcome);
       options.onWeights?.(outcome);
     },
   }, signal);
@@ -261,13 +283,15 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
       signal.throwIfAborted();
       attempts++;
       let outcome: StepOutcome | undefined;
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         outcome = await runStep(
           {
-            chain: ctx.chain,
+            chain,
             data: ctx.data,
-            scorer: ctx.scorer,
-            models: ctx.models,
+            scorer,
+            models,
             clock: ctx.clock,
             state: ctx.state,
             schedule: ctx.schedule,
@@ -281,10 +305,11 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
         );
       } catch (error) {
         if (options.signal.aborted) break;
-        if (error instanceof NothingToEvaluateError || options.stopOnFailure) throw error;
         const message = error instanceof DOMException && error.name === "TimeoutError"
           ? `the step ran past its ${Math.round(cadences.stepDeadlineMs / 60_000)}-minute deadline`
           : (error as Error)?.message ?? String(error);
+        observer.onStep?.({ outcome: "failed", seconds: seconds(), error: message });
+        if (error instanceof NothingToEvaluateError || options.stopOnFailure) throw error;
         log.error(`Step abandoned, nothing recorded: ${message}`, {
           ...((error as { hint?: string }).hint === undefined ? {} : { hint: (error as { hint: string }).hint }),
         });
@@ -295,12 +320,31 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
       if (outcome.kind === "ran") {
         steps++;
         current = outcome.weights;
+        observer.onStep?.({ outcome: "ran", seconds: seconds(), report: outcome.report, weights: outcome.weights });
         await writeReportFile(`${ctx.state.dir}/reports`, outcome.report).catch((error) =>
           log.warn(`Cannot write the step report file: ${(error as Error).message}`)
         );
         log.info(`\n${formatStepReport(outcome.report)}`);
+        if (consensus !== undefined) {
+          try {
+            const record = await consensus.check(view.neurons, outcome.weights, {
+              step: outcome.report.step,
+              signal,
+            });
+            observer.onConsensus?.(record);
+          } catch (error) {
+            if (signal.aborted) throw error;
+            log.warn(`Cannot compare our weights with the other validators': ${(error as Error)?.message ?? error}`);
+          }
+        }
         await options.onStep?.(outcome);
       } else if (outcome.kind === "no-data") {
+        observer.onStep?.({
+          outcome: "no-data",
+          seconds: seconds(),
+          competitionId: outcome.competitionId,
+          syncBlock: outcome.syncBlock,
+        });
         await options.onStep?.(outcome);
         const message = `no dataset of competition ${outcome.competitionId} loaded at sync block ${outcome.syncBlock}`;
         ctx.state.recordError("data", message);
@@ -311,6 +355,7 @@ export async function runValidator(ctx: ValidatorContext, options: RunValidatorO
         }
         await ctx.clock.sleep(cadences.failedStepMs, signal);
       } else {
+        observer.onStep?.({ outcome: "idle", seconds: seconds(), competitionId: outcome.competitionId });
         await options.onStep?.(outcome);
         if (outcome.anyQueued) continue;
         log.info(`Nothing queued for any competition; looking again in ${Math.round(cadences.idleMs / 1000)} s`);

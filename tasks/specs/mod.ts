@@ -10,6 +10,7 @@ import { spec as bench } from "./bench.ts";
 import { spec as benchTokenize } from "./bench_tokenize.ts";
 import { spec as chainRead } from "./chain_read.ts";
 import { spec as commit } from "./commit.ts";
+import { spec as consensus } from "./consensus.ts";
 import { spec as demo } from "./demo.ts";
 import { spec as devnet } from "./devnet.ts";
 import { spec as doctor } from "./doctor.ts";
@@ -21,6 +22,7 @@ import { spec as hubsim } from "./hubsim.ts";
 import { spec as report } from "./report.ts";
 import { spec as score } from "./score.ts";
 import { spec as setupCuda } from "./setup_cuda.ts";
+import { spec as status } from "./status.ts";
 import { spec as validate } from "./validate.ts";
 import { spec as weights } from "./weights.ts";
 
@@ -39,6 +41,7 @@ export const TASKS: Readonly<Record<string, LaunchableTask>> = Object.freeze({
   "bench:tokenize": { spec: benchTokenize, module: "tasks/bench/tokenize.ts" },
   "chain:read": { spec: chainRead, module: "tasks/chain_read.ts" },
   "commit": { spec: commit, module: "tasks/commit.ts" },
+  "consensus": { spec: consensus, module: "tasks/consensus.ts" },
   "demo": { spec: demo, module: "tasks/demo.ts" },
   "devnet": { spec: devnet, module: "tasks/devnet.ts" },
   "doctor": { spec: doctor, module: "tasks/doctor.ts" },
@@ -50,6 +53,7 @@ export const TASKS: Readonly<Record<string, LaunchableTask>> = Object.freeze({
   "report": { spec: report, module: "tasks/report.ts" },
   "score": { spec: score, module: "tasks/score.ts" },
   "setup:cuda": { spec: setupCuda, module: "tasks/setup_cuda.ts" },
+  "status": { spec: status, module: "tasks/status.ts" },
   "validate": { spec: validate, module: "main.ts" },
   "weights": { spec: weights, module: "tasks/weights.ts" },
 });

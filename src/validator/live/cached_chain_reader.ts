@@ -8,9 +8,12 @@
  */
 import { ExitCode, SubvalidError } from "../../errors/mod.ts";
 import type { ValidatorState } from "../../state/mod.ts";
+import { HEAD_META_KEY, SNAPSHOT_META_KEY } from "../chain_record.ts";
 import type { ChainReader, ChainView } from "../ports.ts";
 
-const SNAPSHOT_KEY = "chain_snapshot";
+const SNAPSHOT_KEY = SNAPSHOT_META_KEY;
+/** A head is recorded at most this often (each write is a synced transaction). */
+const HEAD_RECORD_MS = 10_000;
 const hashKey = (block: number) => `block_hash:${block}`;
 
 /** Something the offline validator needs was never recorded. */
@@ -18,10 +21,27 @@ export class NotCachedError extends SubvalidError {
   override readonly exitCode = ExitCode.Usage;
 }
 
-/** Wraps a live reader: every snapshot and block hash read is also recorded in the state. */
-export function recordingChainReader(inner: ChainReader, state: ValidatorState): ChainReader {
+/**
+ * Wraps a live reader: every snapshot and block hash read is also recorded in
+ * the state, and the head at most every 10 s (`now` gives the time).
+ */
+export function recordingChainReader(
+  inner: ChainReader,
+  state: ValidatorState,
+  now: () => number = Date.now,
+): ChainReader {
+  let headRecordedAt = -Infinity;
   return {
     ...inner,
+    async head(signal) {
+      const head = await inner.head(signal);
+      const at = now();
+      if (at - headRecordedAt >= HEAD_RECORD_MS) {
+        headRecordedAt = at;
+        state.setMeta(HEAD_META_KEY, JSON.stringify({ block: head.block, hash: head.hash, at }));
+      }
+      return head;
+    },
     async snapshot(signal) {
       const view = await inner.snapshot(signal);
       state.setMeta(

@@ -53,7 +53,13 @@ export function liveModelStore(options: LiveModelStoreOptions): ModelStore {
           maxBytes,
           signal,
         });
-        return { dir: model.dir, commit: model.commit, bytes: model.bytes };
+        return {
+          dir: model.dir,
+          commit: model.commit,
+          bytes: model.bytes,
+          receivedBytes: model.receivedBytes,
+          cached: model.cached,
+        };
       } catch (error) {
         // A denied path or host is the validator's own failure: it stops the epoch (exit 3).
         if (error instanceof MinerModelError && findDenial(error) === undefined) {

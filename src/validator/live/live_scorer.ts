@@ -39,6 +39,7 @@ export function liveScorer(options: LiveScorerOptions): Scorer {
         error: report.error,
         tokensPerSecond: report.tokensPerSecond,
         seconds: report.seconds,
+        device: report.device,
       };
     },
   };

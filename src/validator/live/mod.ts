@@ -12,3 +12,4 @@ export * from "./live_data_source.ts";
 export * from "./live_model_store.ts";
 export * from "./live_scorer.ts";
 export * from "./live_weight_setter.ts";
+export * from "./read_consensus.ts";
